@@ -1,0 +1,424 @@
+//! The harness every example shares.
+//!
+//! An example's `main.rs` describes itself with [`Example`] and hands over a closure that runs
+//! one variant. The harness does the rest, the same way for every example:
+//!
+//! - parses the common command line (runtimes, `--unit`, `--seed`, `--no-table`,
+//!   `--timeline`) together with the example's own flags, and turns bad input into a one-line
+//!   error with exit status 2;
+//! - runs a single runtime in-process, so that what runs is exactly the variant's code;
+//! - runs several by re-running itself once per runtime as a child process ([`child`]),
+//!   streaming each child's output under a header, and measuring wall time, CPU, peak RSS and
+//!   threads from outside; then prints the comparison [`table`] and, if asked, the
+//!   [`timeline`].
+//!
+//! Variant files use nothing from here except [`pyrandom`], where a concept needs the
+//! tutorial's exact random numbers.
+
+pub mod child;
+pub mod pyrandom;
+pub mod runtime;
+pub mod table;
+pub mod testing;
+pub mod timeline;
+pub mod unit;
+
+use std::ffi::{OsStr, OsString};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches};
+
+pub use crate::runtime::Runtime;
+use crate::table::{Outcome, Row};
+use crate::timeline::{Classify, Track};
+
+/// Set in a child's environment: run the one runtime named, in-process, and print no table.
+const CHILD_ENV: &str = "WALKTHROUGH_CHILD";
+/// Set in a child's environment when the parent writes to a terminal, so colour survives the pipe.
+const COLOR_ENV: &str = "WALKTHROUGH_COLOR";
+
+/// An example with no flags of its own.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NoArgs {}
+
+/// What a variant is run with.
+#[derive(Debug, Clone)]
+pub struct Context<A> {
+    /// The runtime to run.
+    pub runtime: Runtime,
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed for [`pyrandom::PyRandom`].
+    pub seed: i64,
+    /// Whether stdout wants colour: a terminal (possibly the parent's) with `NO_COLOR` unset.
+    pub color: bool,
+    /// The example's own flags.
+    pub args: A,
+}
+
+/// An error in what the user asked for, found after parsing: reported like a clap error
+/// (one line, exit status 2) rather than as a failure of the program.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The flags every example takes.
+#[derive(Args, Debug, Clone)]
+struct Common {
+    /// How long one tutorial second lasts: 1s, 50ms, 250us [default: the example's own]
+    #[arg(long, value_name = "DURATION", value_parser = parse_unit, allow_hyphen_values = true)]
+    unit: Option<Duration>,
+    /// Seed of the Python-compatible random number generator
+    #[arg(long, value_name = "N", default_value_t = 444, allow_negative_numbers = true)]
+    seed: i64,
+    /// Print the variants' own output only, without the comparison table
+    #[arg(long)]
+    no_table: bool,
+    /// After the table, draw when each output line appeared, per runtime
+    #[arg(long)]
+    timeline: bool,
+    /// Print a one-line description of this example (used by `just list`)
+    #[arg(long, hide = true)]
+    describe: bool,
+}
+
+fn parse_unit(text: &str) -> Result<Duration, unit::UnitError> {
+    unit::parse_duration(text)
+}
+
+/// One concept, written once per runtime.
+#[derive(Debug, Clone)]
+pub struct Example {
+    name: &'static str,
+    about: &'static str,
+    default_unit: Duration,
+    variants: Vec<Runtime>,
+    python: Option<PathBuf>,
+    classify: Classify,
+}
+
+impl Example {
+    /// An example called `name` (its binary's name), described in one line by `about`.
+    pub fn new(name: &'static str, about: &'static str) -> Example {
+        Example {
+            name,
+            about,
+            default_unit: Duration::from_secs(1),
+            variants: Vec::new(),
+            python: None,
+            classify: timeline::by_text,
+        }
+    }
+
+    /// The `--unit` used when none is given.
+    pub fn default_unit(mut self, unit: Duration) -> Example {
+        self.default_unit = unit;
+        self
+    }
+
+    /// The Rust variants this example has, in the order they run and are listed.
+    pub fn variants(mut self, runtimes: impl IntoIterator<Item = Runtime>) -> Example {
+        self.variants = runtimes.into_iter().filter(|r| *r != Runtime::Python).collect();
+        self
+    }
+
+    /// The Python peer, run as the `python` variant with `python3 -u <path>`.
+    pub fn python_peer(mut self, path: impl Into<PathBuf>) -> Example {
+        self.python = Some(path.into());
+        self
+    }
+
+    /// How `--timeline` turns output lines into marks (default: one row per distinct line).
+    pub fn timeline_marks(mut self, classify: Classify) -> Example {
+        self.classify = classify;
+        self
+    }
+
+    fn runtimes(&self) -> Vec<Runtime> {
+        let mut all = self.variants.clone();
+        if self.python.is_some() {
+            all.push(Runtime::Python);
+        }
+        all
+    }
+
+    /// Parses the command line and runs what it asks for; `variant` runs one Rust variant
+    /// in-process. Returns the process's exit code.
+    pub fn run<A, F>(self, variant: F) -> ExitCode
+    where
+        A: Args + FromArgMatches,
+        F: FnOnce(Context<A>) -> anyhow::Result<()>,
+    {
+        match self.try_run(std::env::args_os().collect(), variant) {
+            Ok(code) => code,
+            Err(err) => {
+                if let Some(usage) = err.downcast_ref::<UsageError>() {
+                    eprintln!("error: {usage}");
+                    return ExitCode::from(2);
+                }
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn try_run<A, F>(self, argv: Vec<OsString>, variant: F) -> anyhow::Result<ExitCode>
+    where
+        A: Args + FromArgMatches,
+        F: FnOnce(Context<A>) -> anyhow::Result<()>,
+    {
+        let available = self.runtimes();
+        let (chosen, rest) = split_runtimes(&argv, &available);
+        let matches = match self.command::<A>(&available).try_get_matches_from(&rest) {
+            Ok(matches) => matches,
+            Err(err) => return Ok(report_clap_error(err)),
+        };
+        let (common, args) = match parse_args::<A>(&matches) {
+            Ok(parsed) => parsed,
+            Err(err) => return Ok(report_clap_error(err)),
+        };
+        if common.describe {
+            let names: Vec<&str> = available.iter().map(|r| r.label()).collect();
+            println!("{:<10} {}\n{:<10} runtimes: {}", self.name, self.about, "", names.join(", "));
+            return Ok(ExitCode::SUCCESS);
+        }
+        let unit = common.unit.unwrap_or(self.default_unit);
+        let in_child = std::env::var_os(CHILD_ENV).is_some();
+        let single = chosen.len() == 1;
+        let runtime = chosen[0];
+
+        if in_child || (single && !common.timeline && runtime != Runtime::Python) {
+            init_tracing();
+            let color = if in_child {
+                std::env::var_os(COLOR_ENV).is_some()
+            } else {
+                wants_color(&std::io::stdout())
+            };
+            let context = Context { runtime, unit, seed: common.seed, color, args };
+            variant(context)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+
+        let show_headers = !single;
+        let color = wants_color(&std::io::stdout());
+        let mut rows = Vec::new();
+        for &runtime in &chosen {
+            if show_headers {
+                println!("── {} ── {}", runtime.label(), runtime.summary());
+            }
+            let outcome = match self.child_command(runtime, &rest, unit, common.seed, color) {
+                Ok(command) => {
+                    let stdout = std::io::stdout();
+                    Outcome::Ran(child::run(command, stdout.lock())?)
+                }
+                Err(why) => {
+                    println!("skipped: {why}");
+                    Outcome::Skipped(why)
+                }
+            };
+            if show_headers {
+                println!();
+            }
+            rows.push(Row { runtime, outcome });
+        }
+
+        if !single && !common.no_table {
+            print!("{}", table::render(&rows, unit));
+        }
+        if common.timeline {
+            let tracks: Vec<Track<'_>> = rows
+                .iter()
+                .filter_map(|row| match &row.outcome {
+                    Outcome::Ran(m) => Some(Track { runtime: row.runtime, lines: &m.lines }),
+                    Outcome::Skipped(_) => None,
+                })
+                .collect();
+            let span = rows
+                .iter()
+                .filter_map(|row| match &row.outcome {
+                    Outcome::Ran(m) => m.lines.last().map(|(at, _)| *at),
+                    Outcome::Skipped(_) => None,
+                })
+                .max()
+                .unwrap_or(unit);
+            println!();
+            print!("{}", timeline::render(&tracks, span, unit, self.classify));
+        }
+        std::io::stdout().flush().context("writing to stdout")?;
+
+        let failed = rows.iter().any(|row| matches!(&row.outcome, Outcome::Ran(m) if !m.status.success()));
+        Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    }
+
+    fn command<A: Args>(&self, available: &[Runtime]) -> clap::Command {
+        let names: Vec<&'static str> = available.iter().map(|r| r.name()).chain(["all"]).collect();
+        let listed: Vec<String> =
+            available.iter().map(|r| format!("  {:<10} {}", r.name(), r.summary())).collect();
+        let mut command = clap::Command::new(self.name).about(self.about).after_help(format!(
+            "Runtimes (any number, anywhere on the line; default: all, in this order):\n{}",
+            listed.join("\n")
+        ));
+        command = A::augment_args(command);
+        let has_positionals = command.get_positionals().next().is_some();
+        if !has_positionals {
+            command = command.arg(
+                Arg::new("runtime")
+                    .value_name("RUNTIME")
+                    .num_args(0..)
+                    .action(ArgAction::Append)
+                    .value_parser(clap::builder::PossibleValuesParser::new(names))
+                    .help("Runtimes to run [default: all]"),
+            );
+        }
+        Common::augment_args(command)
+    }
+
+    /// How to run one runtime as a child: this binary again, or the Python peer.
+    fn child_command(
+        &self,
+        runtime: Runtime,
+        rest: &[OsString],
+        unit: Duration,
+        seed: i64,
+        color: bool,
+    ) -> Result<Command, String> {
+        let mut command = if runtime == Runtime::Python {
+            let peer = self.python.as_deref().ok_or("this example has no Python peer")?;
+            if !peer.is_file() {
+                return Err(format!("{} not found", peer.display()));
+            }
+            let python = find_on_path("python3").ok_or("python3 not found")?;
+            let mut command = Command::new(python);
+            command.arg("-u").arg(peer);
+            command.args(["--unit", &unit::to_arg(unit), "--seed", &seed.to_string()]);
+            command.args(
+                rest.iter().skip(1).filter(|a| !matches!(a.to_str(), Some("--no-table" | "--timeline"))),
+            );
+            command
+        } else {
+            let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+            let mut command = Command::new(exe);
+            command.arg(runtime.name()).args(rest.iter().skip(1));
+            command
+        };
+        command.env(CHILD_ENV, "1");
+        if color {
+            command.env(COLOR_ENV, "1");
+        }
+        Ok(command)
+    }
+}
+
+/// Takes the runtime names out of the command line, wherever they stand (before any `--`),
+/// so that an example's own positional arguments can sit beside them.
+fn split_runtimes(argv: &[OsString], available: &[Runtime]) -> (Vec<Runtime>, Vec<OsString>) {
+    let mut chosen = Vec::new();
+    let mut rest = Vec::with_capacity(argv.len());
+    let mut all = false;
+    let mut after_dashes = false;
+    for (i, arg) in argv.iter().enumerate() {
+        let name = arg.to_str().filter(|_| i > 0 && !after_dashes);
+        match name.map(|n| (n, Runtime::from_name(n))) {
+            Some(("all", _)) => all = true,
+            Some((_, Some(runtime))) if available.contains(&runtime) => {
+                if !chosen.contains(&runtime) {
+                    chosen.push(runtime);
+                }
+            }
+            _ => {
+                after_dashes |= arg == OsStr::new("--");
+                rest.push(arg.clone());
+            }
+        }
+    }
+    if all || chosen.is_empty() {
+        chosen = available.to_vec();
+    }
+    (chosen, rest)
+}
+
+fn parse_args<A: FromArgMatches>(matches: &ArgMatches) -> Result<(Common, A), clap::Error> {
+    Ok((Common::from_arg_matches(matches)?, A::from_arg_matches(matches)?))
+}
+
+/// Prints a clap error as one line (help and version go out whole) and returns its exit code.
+fn report_clap_error(err: clap::Error) -> ExitCode {
+    if !err.use_stderr() {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = err.render().to_string();
+    let one_line: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:"))
+        .collect();
+    eprintln!("{} (see --help)", one_line.join(" "));
+    ExitCode::from(2)
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set (<https://no-color.org>).
+fn wants_color(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Logs go to stderr through `tracing`, with thread names, ANSI only on a terminal.
+/// `RUST_LOG` filters them (default: info).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(wants_color(&std::io::stderr()))
+        .with_thread_names(true)
+        .with_target(false)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(items: &[&str]) -> Vec<OsString> {
+        items.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn runtimes_are_taken_out_wherever_they_stand() {
+        let available = [Runtime::Sync, Runtime::Tokio, Runtime::Smol];
+        let (chosen, rest) =
+            split_runtimes(&argv(&["ex", "tokio", "--unit", "5ms", "sync", "9", "tokio"]), &available);
+        assert_eq!(chosen, [Runtime::Tokio, Runtime::Sync]);
+        assert_eq!(rest, argv(&["ex", "--unit", "5ms", "9"]));
+    }
+
+    #[test]
+    fn no_runtime_or_all_means_every_one() {
+        let available = [Runtime::Sync, Runtime::Tokio];
+        assert_eq!(split_runtimes(&argv(&["ex"]), &available).0, available);
+        assert_eq!(split_runtimes(&argv(&["ex", "tokio", "all"]), &available).0, available);
+    }
+
+    #[test]
+    fn a_runtime_this_example_lacks_is_left_for_clap_to_refuse() {
+        let available = [Runtime::Sync];
+        let (chosen, rest) = split_runtimes(&argv(&["ex", "rayon", "--", "sync"]), &available);
+        assert_eq!(chosen, [Runtime::Sync]);
+        assert_eq!(rest, argv(&["ex", "rayon", "--", "sync"]));
+    }
+}

@@ -1,0 +1,181 @@
+//! Helpers for the examples' integration tests: run a built binary, and keep the outputs
+//! captured in `docs/` fresh.
+//!
+//! ```ignore
+//! // in examples/count/tests/*.rs
+//! use walkthrough::testing::Run;
+//! let run = Run::new(env!("CARGO_BIN_EXE_count"), ["tokio", "--unit", "20ms"]);
+//! assert!(run.success());
+//! assert_eq!(run.lines()[0], "One");
+//! ```
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// One finished run of a binary.
+#[derive(Debug)]
+pub struct Run {
+    pub output: Output,
+    /// From spawn to exit, measured by the test.
+    pub wall: Duration,
+}
+
+impl Run {
+    /// Runs `program` with `args` to completion, with `NO_COLOR` set and no stdin.
+    ///
+    /// # Panics
+    /// If the program cannot be started.
+    pub fn new<I, S>(program: &str, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new(program);
+        command.args(args);
+        Run::command(command)
+    }
+
+    /// Runs a prepared command to completion, with `NO_COLOR` set and no stdin.
+    ///
+    /// # Panics
+    /// If the command cannot be started.
+    pub fn command(mut command: Command) -> Run {
+        command.env("NO_COLOR", "1").env_remove("WALKTHROUGH_CHILD").stdin(Stdio::null());
+        let start = Instant::now();
+        let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+        Run { output, wall: start.elapsed() }
+    }
+
+    /// Whether it exited with status 0.
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    /// Its exit code (`None` if a signal ended it).
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Its stdout.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Its stderr.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Its stdout, line by line.
+    pub fn lines(&self) -> Vec<String> {
+        self.stdout().lines().map(str::to_owned).collect()
+    }
+
+    /// Asserts that it failed like a usage error: exit status 2, one line on stderr that
+    /// starts with `error:` and contains `needle`, nothing on stdout, no panic.
+    ///
+    /// # Panics
+    /// When it did not.
+    pub fn assert_usage_error(&self, needle: &str) {
+        let stderr = self.stderr();
+        assert_eq!(self.code(), Some(2), "expected exit status 2; stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "it panicked: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "expected one line: {stderr}");
+        assert!(stderr.starts_with("error:"), "expected 'error: ...': {stderr}");
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+        assert!(self.stdout().is_empty(), "expected no stdout: {}", self.stdout());
+    }
+}
+
+/// Parses the number out of a line such as `count executed in 1.002 seconds.`: the first
+/// decimal number after `marker`.
+pub fn number_after(line: &str, marker: &str) -> Option<f64> {
+    let (_, rest) = line.split_once(marker)?;
+    let start = rest.find(|c: char| c.is_ascii_digit())?;
+    let rest = &rest[start..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    rest[..end].trim_end_matches('.').parse().ok()
+}
+
+/// Makes an output comparable across runs: every run of digits becomes `9` and runs of
+/// spaces become one, so timings, counts and column widths may change but words may not.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars.next_if(char::is_ascii_digit).is_some() {}
+            out.push('9');
+        } else if c == ' ' {
+            while chars.next_if_eq(&' ').is_some() {}
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// The workspace's root folder, found from an example's `CARGO_MANIFEST_DIR`.
+pub fn workspace_root(manifest_dir: &str) -> PathBuf {
+    Path::new(manifest_dir).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Keeps a captured output in `docs/src/outputs/` honest.
+///
+/// With `UPDATE_DOCS=1` in the environment it writes `output` to `path` (regenerating the
+/// docs: `just docs-outputs`); otherwise it asserts that `path` holds an output of the same
+/// shape — equal after [`normalise`] — so a chapter can't show output the code no longer
+/// prints.
+///
+/// # Panics
+/// When the file is missing or stale, or cannot be written.
+pub fn check_docs_output(path: &Path, output: &str) {
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        }
+        std::fs::write(path, output).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let captured = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
+    assert_eq!(
+        normalise(&captured),
+        normalise(output),
+        "{} is stale: run `just docs-outputs` and commit the result",
+        path.display()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_number_after_a_marker() {
+        assert_eq!(number_after("count executed in 1.002 seconds.", "executed in"), Some(1.002));
+        assert_eq!(number_after("finished in 3 seconds.", "in"), Some(3.0));
+        assert_eq!(number_after("nothing here", "executed in"), None);
+    }
+
+    #[test]
+    fn normalise_ignores_numbers_and_widths_but_not_words() {
+        assert_eq!(normalise("tokio   105.7ms  1.06\n"), normalise("tokio 98.0ms   1.00 \n"));
+        assert_ne!(normalise("count executed in 1.0 seconds."), normalise("count ran in 1.0 seconds."));
+    }
+
+    #[test]
+    fn a_usage_error_is_recognised() {
+        let run = Run::new("sh", ["-c", "echo 'error: bad --unit' >&2; exit 2"]);
+        run.assert_usage_error("--unit");
+    }
+
+    #[test]
+    #[should_panic(expected = "expected exit status 2")]
+    fn a_success_is_not_a_usage_error() {
+        Run::new("true", [""; 0]).assert_usage_error("");
+    }
+}

@@ -1,0 +1,37 @@
+//! `count` on async-std (legacy).
+//!
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough".
+//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
+//! Its API mirrors std: `task::spawn`, `task::sleep`. Spawned tasks run on a global
+//! multi-threaded executor that starts on first use.
+//!
+//! Run with: `cargo run -p count -- async-std`
+
+use std::time::Instant;
+
+use async_std::task;
+
+use crate::Params;
+
+// ANCHOR: count
+async fn count(params: Params) {
+    println!("One");
+    task::sleep(params.unit).await;
+    println!("Two");
+}
+// ANCHOR_END: count
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let start = Instant::now();
+    task::block_on(async {
+        let tasks: Vec<_> = (0..3).map(|_| task::spawn(count(params))).collect();
+        for task in tasks {
+            task.await;
+        }
+    });
+    let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("count executed in {elapsed:.3} seconds.");
+}
+// ANCHOR_END: main

@@ -1,0 +1,34 @@
+//! `count` on the `futures` crate's executor.
+//!
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough".
+//! `futures::executor::block_on` can poll futures but knows nothing of time or IO:
+//! the sleep comes from `futures-timer`, whose `Delay` is woken by a helper thread.
+//! `futures::join!` polls the three calls together, like `asyncio.gather`.
+//!
+//! Run with: `cargo run -p count -- futures`
+
+use std::time::Instant;
+
+use futures_timer::Delay;
+
+use crate::Params;
+
+// ANCHOR: count
+async fn count(params: Params) {
+    println!("One");
+    Delay::new(params.unit).await;
+    println!("Two");
+}
+// ANCHOR_END: count
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let start = Instant::now();
+    futures::executor::block_on(async {
+        futures::join!(count(params), count(params), count(params));
+    });
+    let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("count executed in {elapsed:.3} seconds.");
+}
+// ANCHOR_END: main

@@ -1,0 +1,38 @@
+//! `count` on smol.
+//!
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough".
+//! smol splits a runtime into parts: a `LocalExecutor` runs the tasks on this thread,
+//! `block_on` drives it, and `Timer` (from async-io) does the sleeping. Dropping a smol
+//! `Task` cancels it, so every task is awaited.
+//!
+//! Run with: `cargo run -p count -- smol`
+
+use std::time::Instant;
+
+use smol::{LocalExecutor, Timer};
+
+use crate::Params;
+
+// ANCHOR: count
+async fn count(params: Params) {
+    println!("One");
+    Timer::after(params.unit).await;
+    println!("Two");
+}
+// ANCHOR_END: count
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let start = Instant::now();
+    let executor = LocalExecutor::new();
+    smol::block_on(executor.run(async {
+        let tasks: Vec<_> = (0..3).map(|_| executor.spawn(count(params))).collect();
+        for task in tasks {
+            task.await;
+        }
+    }));
+    let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("count executed in {elapsed:.3} seconds.");
+}
+// ANCHOR_END: main

@@ -1,0 +1,31 @@
+//! `count` in plain sequential Rust: the baseline.
+//!
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough" (its `countsync.py`).
+//! Nothing here can run while `thread::sleep` waits, so three calls take three seconds.
+//!
+//! Run with: `cargo run -p count -- sync`
+
+use std::thread;
+use std::time::Instant;
+
+use crate::Params;
+
+// ANCHOR: count
+fn count(params: Params) {
+    println!("One");
+    thread::sleep(params.unit);
+    println!("Two");
+}
+// ANCHOR_END: count
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let start = Instant::now();
+    for _ in 0..3 {
+        count(params);
+    }
+    let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("count executed in {elapsed:.3} seconds.");
+}
+// ANCHOR_END: main
