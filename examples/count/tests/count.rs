@@ -1,0 +1,180 @@
+//! Runs the built `count` binary for every runtime and checks what it prints and how long
+//! it takes, in units: timing is checked as ratios with margins, never as absolute times.
+
+use std::time::Duration;
+
+use walkthrough::testing::{Run, check_docs_output, number_after, workspace_root};
+
+const BIN: &str = env!("CARGO_BIN_EXE_count");
+const UNIT: &str = "40ms";
+const UNIT_SECS: f64 = 0.040;
+const CONCURRENT: [&str; 5] = ["threads", "tokio", "smol", "async-std", "futures"];
+
+fn run(args: &[&str]) -> Run {
+    Run::new(BIN, args)
+}
+
+/// The "executed in" figure, in tutorial seconds.
+fn executed_in(run: &Run) -> f64 {
+    let lines = run.lines();
+    let last = lines.last().expect("no output");
+    number_after(last, "count executed in").unwrap_or_else(|| panic!("no 'executed in' line: {last}"))
+}
+
+#[test]
+fn sync_runs_the_calls_one_after_another() {
+    let run = run(&["sync", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let lines = run.lines();
+    assert_eq!(lines[..6], ["One", "Two", "One", "Two", "One", "Two"]);
+    assert_eq!(lines.len(), 7, "{lines:?}");
+    let took = executed_in(&run);
+    assert!(took >= 3.0, "sync took {took} units, less than three sleeps");
+    assert!(took < 4.0, "sync took {took} units");
+}
+
+#[test]
+fn concurrent_variants_overlap_the_sleeps() {
+    for runtime in CONCURRENT {
+        let run = run(&[runtime, "--unit", UNIT]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let lines = run.lines();
+        assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"], "{runtime}");
+        assert_eq!(lines.len(), 7, "{runtime}: {lines:?}");
+        let took = executed_in(&run);
+        assert!(took >= 1.0, "{runtime} took {took} units, less than one sleep");
+        assert!(took < 1.6, "{runtime} took {took} units: the sleeps did not overlap");
+    }
+}
+
+#[test]
+fn a_single_runtime_prints_only_its_own_output() {
+    let run = run(&["tokio", "--unit", UNIT]);
+    assert!(run.success());
+    let stdout = run.stdout();
+    assert!(!stdout.contains("──"), "a header was printed: {stdout}");
+    assert!(!stdout.contains("runtime"), "a table was printed: {stdout}");
+}
+
+#[test]
+fn all_prints_a_header_per_runtime_and_one_table_row_each() {
+    let run = run(&["all", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let stdout = run.stdout();
+    let expected = ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
+    for label in expected {
+        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+    }
+    let lines = run.lines();
+    let header = lines.iter().position(|l| l.starts_with("runtime ")).expect("no table");
+    let rows = &lines[header + 2..];
+    assert_eq!(rows.len(), expected.len(), "{stdout}");
+    for (row, label) in rows.iter().zip(expected) {
+        assert!(row.starts_with(label), "row {row:?} is not {label}");
+    }
+    // The table's own measurement agrees with the variants: sync about 3 units, async about 1.
+    let tutorial_s = |row: &str| -> f64 {
+        row.split_whitespace().nth(if row.starts_with("async-std") { 3 } else { 2 }).unwrap().parse().unwrap()
+    };
+    assert!(tutorial_s(&rows[0]) >= 3.0, "{}", rows[0]);
+    assert!(rows[0].ends_with("1.00x"), "{}", rows[0]);
+    for row in &rows[1..6] {
+        assert!(tutorial_s(row) < 1.6, "{row}");
+        let speedup: f64 = row.rsplit(' ').next().unwrap().trim_end_matches('x').parse().unwrap();
+        assert!(speedup > 3.0 / 1.6, "{row}");
+    }
+}
+
+#[test]
+fn two_runtimes_get_a_table_with_two_rows() {
+    let run = run(&["tokio", "smol", "--unit", UNIT]);
+    assert!(run.success());
+    let lines = run.lines();
+    let header = lines.iter().position(|l| l.starts_with("runtime ")).expect("no table");
+    assert_eq!(lines.len() - header - 2, 2);
+    assert!(lines[header + 2].starts_with("tokio") && lines[header + 3].starts_with("smol"));
+}
+
+#[test]
+fn no_table_keeps_the_headers_and_drops_the_table() {
+    let run = run(&["sync", "tokio", "--unit", UNIT, "--no-table"]);
+    assert!(run.success());
+    let stdout = run.stdout();
+    assert!(stdout.contains("── tokio ──"));
+    assert!(!stdout.lines().any(|l| l.starts_with("runtime ")), "{stdout}");
+}
+
+#[test]
+fn timeline_fits_80_columns_and_shows_the_overlap() {
+    let run = run(&["sync", "tokio", "--unit", UNIT, "--timeline"]);
+    assert!(run.success());
+    let stdout = run.stdout();
+    let chart: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("timeline")).collect();
+    assert!(!chart.is_empty(), "no timeline:\n{stdout}");
+    for line in &chart {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+    // tokio prints its three Ones in the same column: the chart shows a 3.
+    let tokio = chart.iter().position(|l| *l == "tokio").unwrap();
+    let ones = chart[tokio + 1];
+    assert!(ones.starts_with("  One") && ones.matches('3').count() == 1, "{stdout}");
+    // sync prints its Ones one unit apart: three separate marks.
+    let sync = chart.iter().position(|l| *l == "sync").unwrap();
+    assert_eq!(chart[sync + 1].matches('*').count(), 3, "{stdout}");
+}
+
+#[test]
+fn python_peer_prints_the_same_lines_or_is_skipped() {
+    let run = run(&["python", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let lines = run.lines();
+    if lines.first().is_some_and(|l| l.starts_with("skipped")) {
+        assert_eq!(lines, ["skipped: python3 not found"]);
+        return;
+    }
+    assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"]);
+    assert!(executed_in(&run) < 1.6);
+}
+
+#[test]
+fn python_is_skipped_without_python3() {
+    let mut command = std::process::Command::new(BIN);
+    command.args(["sync", "python", "--unit", "5ms"]).env("PATH", "/nonexistent");
+    let run = Run::command(command);
+    assert!(run.success(), "{}", run.stderr());
+    let stdout = run.stdout();
+    let row = stdout.lines().rfind(|l| l.starts_with("python")).unwrap();
+    assert!(row.ends_with(" skipped: python3 not found"), "{stdout}");
+}
+
+#[test]
+fn bad_input_is_a_one_line_error_with_status_2() {
+    run(&["tokyo"])
+        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["--unit", "0"]).assert_usage_error("greater than zero");
+    run(&["--unit", "-1s"]).assert_usage_error("must be positive");
+    run(&["--unit", "abc"]).assert_usage_error("expected a number");
+    run(&["--unit", "5"]).assert_usage_error("needs a unit");
+    run(&["--seed", "x"]).assert_usage_error("--seed");
+    run(&["--frobnicate"]).assert_usage_error("--frobnicate");
+}
+
+#[test]
+fn help_lists_the_runtimes() {
+    let run = run(&["--help"]);
+    assert!(run.success());
+    let stdout = run.stdout();
+    for name in ["sync", "threads", "tokio", "smol", "async-std", "futures", "python", "--unit", "--timeline"]
+    {
+        assert!(stdout.contains(name), "--help does not mention {name}");
+    }
+}
+
+#[test]
+fn docs_output_is_fresh() {
+    let run = run(&["sync", "threads", "tokio", "smol", "async-std", "futures"]);
+    assert!(run.success());
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count.txt");
+    check_docs_output(&path, &run.stdout());
+    assert!(run.wall > Duration::from_secs_f64(3.0 * UNIT_SECS));
+}

@@ -1,0 +1,45 @@
+# async-walkthrough: the tutorials' concurrency ideas, once per Rust runtime.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Show the recipes.
+default:
+    @just --list --unsorted
+
+# Run every variant of an example (or only the runtimes named), then the comparison table.
+run example *args:
+    @[ -d "examples/{{example}}" ] || { echo "error: no example '{{example}}'; \`just list\` shows them" >&2; exit 2; }
+    cargo run --quiet --release --package {{example}} -- {{args}}
+
+# List the examples: what each shows and the runtimes it has.
+list:
+    @cargo build --quiet --release --bins
+    @for dir in examples/*/; do "target/release/$(basename "$dir")" --describe; done
+
+# The test suite, as the README promises it.
+test:
+    cargo test --workspace
+
+# Regenerate the outputs captured in docs/src/outputs/ (the tests fail when they are stale).
+docs-outputs:
+    UPDATE_DOCS=1 cargo test --workspace --quiet -- docs_output
+
+# Build the book into docs/book (installs mdbook when missing).
+docs: _mdbook
+    mdbook build docs
+
+# Serve the book at http://localhost:3000 while editing it.
+docs-serve: _mdbook
+    mdbook serve docs
+
+# Format check, lints, tests, book: what CI runs.
+ci: fmt-check clippy test docs
+
+fmt-check:
+    cargo fmt --all --check
+
+clippy:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+_mdbook:
+    @command -v mdbook >/dev/null || cargo install --locked mdbook
