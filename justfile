@@ -42,4 +42,9 @@ clippy:
     cargo clippy --workspace --all-targets -- -D warnings
 
 _mdbook:
-    @command -v mdbook >/dev/null || cargo install --locked mdbook
+    @command -v mdbook >/dev/null || cargo install --locked mdbook@0.5.4
+
+# Time from process start to the first line, for one variant (release build).
+startup example runtime:
+    @cargo build --quiet --release --package {{example}}
+    @python3 scripts/first_line.py target/release/{{example}} {{runtime}}
