@@ -208,7 +208,8 @@ impl Example {
         let mut rows = Vec::new();
         for &runtime in &chosen {
             if show_headers {
-                println!("── {} ── {}", runtime.label(), runtime.summary());
+                let header = format!("── {} ── {}", runtime.label(), runtime.summary());
+                if color { println!("\x1b[1m{header}\x1b[0m") } else { println!("{header}") }
             }
             let outcome = match self.child_command(runtime, &rest, unit, common.seed, color) {
                 Ok(command) => {
