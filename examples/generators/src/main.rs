@@ -1,0 +1,64 @@
+//! `generators`: a coroutine is a generator that can be paused, resumed and sent values.
+//!
+//! `jumping_range(up_to)` yields 0, 1, 2, ... and takes a jump through `send()`. Driven as
+//! `next, send(2), next, send(-1)` and then iterated to the end, `jumping_range(5)` yields
+//! 0, 2, 3, 2, 3, 4 on every runtime, as the Python generator does. Rust stable has no
+//! generators with resume values, so each variant builds one: a hand-written state machine
+//! (`sync`), a thread with two channels (`threads`), a task with channels (`tokio`, `smol`,
+//! `async-std`) or a `Stream` with a side channel (`futures`). The `sync` variant then polls an
+//! `async fn` by hand with a no-op waker, to show that a future does nothing until polled.
+//!
+//! ```text
+//! just run generators                 # every variant, then the comparison table
+//! just run generators sync --up-to 3  # one variant, in-process, with another range
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use walkthrough::{Example, Runtime};
+
+mod variants;
+
+/// What every variant is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+/// The example's own flags.
+#[derive(clap::Args, Debug, Clone)]
+struct Args {
+    /// Where jumping_range stops: it yields indexes below this
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(..=10_000))]
+    up_to: u32,
+}
+
+fn main() -> ExitCode {
+    Example::new("generators", "yield and send(): jumping_range as a generator on every runtime")
+        // Nothing here sleeps: the unit only matters to the table's "tutorial s" column.
+        .default_unit(Duration::from_millis(10))
+        .variants([
+            Runtime::Sync,
+            Runtime::Threads,
+            Runtime::Tokio,
+            Runtime::Smol,
+            Runtime::AsyncStd,
+            Runtime::Futures,
+        ])
+        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/generators.py"))
+        .run(|cx: walkthrough::Context<Args>| {
+            let params = Params { up_to: i64::from(cx.args.up_to) };
+            match cx.runtime {
+                Runtime::Sync => variants::sync::run(params),
+                Runtime::Threads => variants::threads::run(params),
+                Runtime::Tokio => variants::tokio::run(params),
+                Runtime::Smol => variants::smol::run(params),
+                Runtime::AsyncStd => variants::async_std::run(params),
+                Runtime::Futures => variants::futures::run(params),
+                other => unreachable!("generators has no {other} variant"),
+            }
+            Ok(())
+        })
+}

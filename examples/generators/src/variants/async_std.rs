@@ -1,0 +1,81 @@
+//! `generators` on async-std (legacy): the generator is a spawned task, with two channels.
+//!
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough". async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for
+//! comparison. Its API mirrors std's, so this is the threads variant with `async` added:
+//! `task::spawn` for `thread::spawn`, `async_std::channel` for `mpsc`. The task runs on a global
+//! multi-threaded executor, so the generator and its caller may take turns on different threads;
+//! dropping the `JoinHandle` detaches the task, and closing the channels ends it.
+//!
+//! Run with: `cargo run -p generators -- async-std`
+
+use async_std::channel::{Receiver, Sender, bounded};
+use async_std::task;
+
+use crate::Params;
+
+// ANCHOR: generator
+/// The generator's body, run as a task. It waits for the first resumption before it starts.
+async fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: Sender<i64>) {
+    if resume.recv().await.is_err() {
+        return;
+    }
+    let mut index = 0;
+    while index < up_to {
+        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        if values.send(index).await.is_err() {
+            return;
+        }
+        let Ok(jump) = resume.recv().await else { return };
+        index += jump.unwrap_or(1);
+    }
+    // Returning drops `values`: the caller's `recv` fails, which is its `StopAsyncIteration`.
+}
+
+/// The caller's end of a `jumping_range` task.
+pub struct Generator {
+    resume: Sender<Option<i64>>,
+    values: Receiver<i64>,
+}
+
+impl Generator {
+    /// Spawns the generator's task; it runs nothing until the first resumption.
+    pub fn spawn(up_to: i64) -> Generator {
+        let (resume, resumed) = bounded(1);
+        let (yielded, values) = bounded(1);
+        task::spawn(jumping_range(up_to, resumed, yielded));
+        Generator { resume, values }
+    }
+
+    /// `await gen.asend(jump)`: `None` once the generator has returned.
+    pub async fn send(&mut self, jump: Option<i64>) -> Option<i64> {
+        self.resume.send(jump).await.ok()?;
+        self.values.recv().await.ok()
+    }
+}
+// ANCHOR_END: generator
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    task::block_on(async {
+        let mut generator = Generator::spawn(params.up_to);
+        let mut seen = Vec::new();
+        let mut show = |label: &str, value: Option<i64>| match value {
+            Some(index) => {
+                seen.push(index);
+                println!("{label} -> {index}");
+            }
+            None => println!("{label} -> StopIteration"),
+        };
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(2)", generator.send(Some(2)).await);
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(-1)", generator.send(Some(-1)).await);
+        while let Some(index) = generator.send(None).await {
+            seen.push(index);
+            println!("for i in gen -> {index}");
+        }
+        println!("jumping_range({}) yielded {seen:?}", params.up_to);
+    });
+}
+// ANCHOR_END: main

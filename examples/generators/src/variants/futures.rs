@@ -1,0 +1,80 @@
+//! `generators` on the `futures` crate: the generator is a `Stream`, with a side channel.
+//!
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough". No task here: the stream runs inside the caller's own poll, only when asked
+//! for its next item, as a Python generator runs only inside `next` or `send`. A `Stream` takes
+//! no resume value, so the jumps travel through an unbounded channel and each step takes the
+//! jump sent since the last one. `block_on` is the whole executor.
+//!
+//! Run with: `cargo run -p generators -- futures`
+
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use futures::stream::{self, LocalBoxStream, StreamExt};
+
+use crate::Params;
+
+// ANCHOR: generator
+/// `jumping_range` as a stream: the state between steps is the last index yielded (`None`
+/// before the first) and the channel the jumps arrive on.
+fn jumping_range(up_to: i64, jumps: UnboundedReceiver<i64>) -> LocalBoxStream<'static, i64> {
+    stream::unfold((None, jumps), move |(last, mut jumps)| async move {
+        let index = match last {
+            None => 0,
+            Some(index) => index + jumps.try_recv().unwrap_or(1),
+        };
+        (index < up_to).then_some((index, (Some(index), jumps)))
+    })
+    // `unfold` must not be polled again once it has ended; `fuse` makes it answer `None` forever.
+    .fuse()
+    .boxed_local()
+}
+
+/// The stream, and the sending end of its jumps.
+pub struct Generator {
+    values: LocalBoxStream<'static, i64>,
+    jumps: UnboundedSender<i64>,
+}
+
+impl Generator {
+    /// Nothing runs until the first `send`: a stream is as lazy as a generator.
+    pub fn new(up_to: i64) -> Generator {
+        let (jumps, received) = unbounded();
+        Generator { values: jumping_range(up_to, received), jumps }
+    }
+
+    /// `await gen.asend(jump)`: `None` once the stream has ended.
+    pub async fn send(&mut self, jump: Option<i64>) -> Option<i64> {
+        if let Some(jump) = jump {
+            // Fails only once the stream has ended and dropped its end of the channel.
+            self.jumps.unbounded_send(jump).ok()?;
+        }
+        self.values.next().await
+    }
+}
+// ANCHOR_END: generator
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    futures::executor::block_on(async {
+        let mut generator = Generator::new(params.up_to);
+        let mut seen = Vec::new();
+        let mut show = |label: &str, value: Option<i64>| match value {
+            Some(index) => {
+                seen.push(index);
+                println!("{label} -> {index}");
+            }
+            None => println!("{label} -> StopIteration"),
+        };
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(2)", generator.send(Some(2)).await);
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(-1)", generator.send(Some(-1)).await);
+        // The stream itself is what `async for` walks.
+        while let Some(index) = generator.values.next().await {
+            seen.push(index);
+            println!("for i in gen -> {index}");
+        }
+        println!("jumping_range({}) yielded {seen:?}", params.up_to);
+    });
+}
+// ANCHOR_END: main

@@ -1,0 +1,82 @@
+//! `generators` on smol: the generator is a task on a local executor, with two channels.
+//!
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough". The body is the threads variant's, made async: `yield` becomes "send the index,
+//! then await the next resumption" over `smol::channel` (async-channel). A smol `Task` is
+//! cancelled when dropped, so the generator keeps its task: dropping the generator stops it,
+//! much like Python's `gen.close()`.
+//!
+//! Run with: `cargo run -p generators -- smol`
+
+use smol::channel::{Receiver, Sender, bounded};
+use smol::{LocalExecutor, Task};
+
+use crate::Params;
+
+// ANCHOR: generator
+/// The generator's body, run as a task. It waits for the first resumption before it starts.
+async fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: Sender<i64>) {
+    if resume.recv().await.is_err() {
+        return;
+    }
+    let mut index = 0;
+    while index < up_to {
+        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        if values.send(index).await.is_err() {
+            return;
+        }
+        let Ok(jump) = resume.recv().await else { return };
+        index += jump.unwrap_or(1);
+    }
+    // Returning drops `values`: the caller's `recv` fails, which is its `StopAsyncIteration`.
+}
+
+/// The caller's end: both channels, and the task, which would be cancelled if dropped.
+pub struct Generator {
+    resume: Sender<Option<i64>>,
+    values: Receiver<i64>,
+    _task: Task<()>,
+}
+
+impl Generator {
+    /// Spawns the generator's task on `executor`; it runs nothing until the first resumption.
+    pub fn spawn(executor: &LocalExecutor<'_>, up_to: i64) -> Generator {
+        let (resume, resumed) = bounded(1);
+        let (yielded, values) = bounded(1);
+        let task = executor.spawn(jumping_range(up_to, resumed, yielded));
+        Generator { resume, values, _task: task }
+    }
+
+    /// `await gen.asend(jump)`: `None` once the generator has returned.
+    pub async fn send(&mut self, jump: Option<i64>) -> Option<i64> {
+        self.resume.send(jump).await.ok()?;
+        self.values.recv().await.ok()
+    }
+}
+// ANCHOR_END: generator
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let executor = LocalExecutor::new();
+    smol::block_on(executor.run(async {
+        let mut generator = Generator::spawn(&executor, params.up_to);
+        let mut seen = Vec::new();
+        let mut show = |label: &str, value: Option<i64>| match value {
+            Some(index) => {
+                seen.push(index);
+                println!("{label} -> {index}");
+            }
+            None => println!("{label} -> StopIteration"),
+        };
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(2)", generator.send(Some(2)).await);
+        show("next(gen)", generator.send(None).await);
+        show("gen.send(-1)", generator.send(Some(-1)).await);
+        while let Some(index) = generator.send(None).await {
+            seen.push(index);
+            println!("for i in gen -> {index}");
+        }
+        println!("jumping_range({}) yielded {seen:?}", params.up_to);
+    }));
+}
+// ANCHOR_END: main

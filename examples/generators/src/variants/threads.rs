@@ -1,0 +1,90 @@
+//! `generators` with the generator on its own thread, talking over two channels.
+//!
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough". A thread has what a generator needs and a plain function lacks: a stack that
+//! survives a pause. The body below reads like the Python generator; `yield` becomes "send the
+//! index, then block until the caller resumes us". Both channels have no buffer, so the two
+//! threads take turns, as a generator and its caller do. The price: an OS thread per generator.
+//!
+//! Run with: `cargo run -p generators -- threads`
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::{self, Scope};
+
+use crate::Params;
+
+// ANCHOR: generator
+/// The generator's body, run on its own thread. It waits for the first resumption before it
+/// starts, as a Python generator runs nothing until the first `next`.
+fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: SyncSender<i64>) {
+    if resume.recv().is_err() {
+        return; // dropped before it was ever started
+    }
+    let mut index = 0;
+    while index < up_to {
+        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        if values.send(index).is_err() {
+            return;
+        }
+        let Ok(jump) = resume.recv() else { return };
+        index += jump.unwrap_or(1);
+    }
+    // Returning drops `values`: the caller's `recv` fails, which is its `StopIteration`.
+}
+
+/// The caller's end: resume the generator thread and wait for what it yields.
+pub struct Generator {
+    resume: SyncSender<Option<i64>>,
+    values: Receiver<i64>,
+}
+
+impl Generator {
+    /// Starts `jumping_range` on a thread of `scope`; it runs nothing until the first resumption.
+    pub fn spawn<'scope>(scope: &'scope Scope<'scope, '_>, up_to: i64) -> Generator {
+        let (resume, resumed) = sync_channel(0);
+        let (yielded, values) = sync_channel(0);
+        scope.spawn(move || jumping_range(up_to, resumed, yielded));
+        Generator { resume, values }
+    }
+
+    /// `gen.send(jump)`: `None` once the generator has returned.
+    pub fn send(&mut self, jump: Option<i64>) -> Option<i64> {
+        self.resume.send(jump).ok()?;
+        self.values.recv().ok()
+    }
+}
+
+impl Iterator for Generator {
+    type Item = i64;
+
+    fn next(&mut self) -> Option<i64> {
+        self.send(None)
+    }
+}
+// ANCHOR_END: generator
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    // The scope joins the generator's thread: dropping `generator` closes its channels, which ends it.
+    thread::scope(|scope| {
+        let mut generator = Generator::spawn(scope, params.up_to);
+        let mut seen = Vec::new();
+        let mut show = |label: &str, value: Option<i64>| match value {
+            Some(index) => {
+                seen.push(index);
+                println!("{label} -> {index}");
+            }
+            None => println!("{label} -> StopIteration"),
+        };
+        show("next(gen)", generator.next());
+        show("gen.send(2)", generator.send(Some(2)));
+        show("next(gen)", generator.next());
+        show("gen.send(-1)", generator.send(Some(-1)));
+        for index in generator {
+            seen.push(index);
+            println!("for i in gen -> {index}");
+        }
+        println!("jumping_range({}) yielded {seen:?}", params.up_to);
+    });
+}
+// ANCHOR_END: main

@@ -1,0 +1,78 @@
+//! `generators` on tokio: the generator is a task, resumed by messages.
+//!
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough". Each `send` is a message carrying the jump and a `oneshot` sender for the
+//! reply: the request/response shape tokio's own tutorial uses for a task that owns some state.
+//! The generator's body reads like the Python one; where Python yields, it answers the pending
+//! request and awaits the next one. The runtime is `current_thread`: the caller and the task
+//! take turns, so one thread is all they need.
+//!
+//! Run with: `cargo run -p generators -- tokio`
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::Params;
+
+// ANCHOR: generator
+/// A resumption: the jump sent in (`None` for a plain `next`) and where to put the next value.
+type Resume = (Option<i64>, oneshot::Sender<i64>);
+
+/// The generator's body, run as a task. It waits for the first resumption before it starts.
+async fn jumping_range(up_to: i64, mut resumes: mpsc::Receiver<Resume>) {
+    let Some((_, mut reply)) = resumes.recv().await else { return };
+    let mut index = 0;
+    while index < up_to {
+        // `yield index`: answer the caller, then wait to be resumed.
+        let _ = reply.send(index); // the caller may have stopped listening; carry on regardless
+        let Some((jump, next_reply)) = resumes.recv().await else { return };
+        reply = next_reply;
+        index += jump.unwrap_or(1);
+    }
+    // Returning drops the last `reply` unanswered and closes `resumes`: the caller sees `None`.
+}
+
+/// The caller's end of a `jumping_range` task.
+pub struct Generator {
+    resumes: mpsc::Sender<Resume>,
+}
+
+impl Generator {
+    /// Spawns the generator's task; it runs nothing until the first resumption.
+    pub fn spawn(up_to: i64) -> Generator {
+        let (resumes, received) = mpsc::channel(1);
+        tokio::spawn(jumping_range(up_to, received));
+        Generator { resumes }
+    }
+
+    /// `await gen.asend(jump)`: `None` once the generator has returned.
+    pub async fn send(&mut self, jump: Option<i64>) -> Option<i64> {
+        let (reply, value) = oneshot::channel();
+        self.resumes.send((jump, reply)).await.ok()?;
+        value.await.ok()
+    }
+}
+// ANCHOR_END: generator
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread")]
+pub async fn run(params: Params) {
+    let mut generator = Generator::spawn(params.up_to);
+    let mut seen = Vec::new();
+    let mut show = |label: &str, value: Option<i64>| match value {
+        Some(index) => {
+            seen.push(index);
+            println!("{label} -> {index}");
+        }
+        None => println!("{label} -> StopIteration"),
+    };
+    show("next(gen)", generator.send(None).await);
+    show("gen.send(2)", generator.send(Some(2)).await);
+    show("next(gen)", generator.send(None).await);
+    show("gen.send(-1)", generator.send(Some(-1)).await);
+    while let Some(index) = generator.send(None).await {
+        seen.push(index);
+        println!("for i in gen -> {index}");
+    }
+    println!("jumping_range({}) yielded {seen:?}", params.up_to);
+}
+// ANCHOR_END: main
