@@ -1,0 +1,241 @@
+//! Which shape of "gather N sleeping tasks" scales, runtime by runtime: the measurements
+//! behind the `gather --tasks` variants and the chapter's pitfall table.
+//!
+//! Run with: `cargo run --release -p gather --example shapes -- <SHAPE> <N> [UNIT_MS]`
+//! (`-- list` names the shapes). It prints the wall time, the overhead over one unit, and
+//! the peak RSS read from `/proc/self/status`. A shape that takes longer than
+//! `--limit`-free patience is best stopped with `timeout 120 ...`.
+
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::task::{LocalSpawnExt, SpawnExt};
+
+const SHAPES: &[(&str, &str)] = &[
+    ("tokio-mt-spawn", "tokio multi-thread: spawn N tasks, await the handles in order"),
+    ("tokio-ct-spawn", "tokio current-thread: spawn N tasks, await the handles in order"),
+    ("tokio-mt-joinset", "tokio multi-thread: N tasks in a JoinSet, join_all"),
+    ("tokio-ct-joinset", "tokio current-thread: N tasks in a JoinSet, join_all"),
+    ("tokio-ct-join-all", "tokio current-thread: futures::future::join_all over N sleeps, one task"),
+    ("tokio-ct-unordered", "tokio current-thread: FuturesUnordered over N sleeps, one task"),
+    ("tokio-ct-join-all-unconstrained", "as tokio-ct-join-all, inside tokio::task::unconstrained"),
+    ("smol-local-spawn", "smol LocalExecutor: spawn N tasks, await the Tasks in order"),
+    ("smol-spawn", "smol::spawn on the global executor, await the Tasks in order"),
+    ("smol-join-all", "smol::block_on(join_all over N Timers), one task"),
+    ("async-std-spawn", "async-std task::spawn N tasks, await the handles in order"),
+    ("async-std-join-all", "async-std block_on(join_all over N sleeps), one task"),
+    ("futures-join-all", "futures block_on(join_all over N futures-timer Delays)"),
+    ("futures-unordered", "futures block_on(FuturesUnordered over N Delays)"),
+    ("futures-localpool-spawn", "futures LocalPool: spawn N tasks with handles, await them in order"),
+    ("futures-threadpool-spawn", "futures ThreadPool: spawn N tasks with handles, await them in order"),
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(shape), Some(n)) = (args.first(), args.get(1).and_then(|n| n.parse::<usize>().ok())) else {
+        eprintln!("usage: shapes <SHAPE> <N> [UNIT_MS]; shapes:");
+        for (name, what) in SHAPES {
+            eprintln!("  {name:<32} {what}");
+        }
+        std::process::exit(2);
+    };
+    let unit = Duration::from_millis(args.get(2).and_then(|u| u.parse().ok()).unwrap_or(1000));
+    let start = Instant::now();
+    let gathered = match shape.as_str() {
+        "tokio-mt-spawn" => tokio_spawn(tokio::runtime::Builder::new_multi_thread(), n, unit),
+        "tokio-ct-spawn" => tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit),
+        "tokio-mt-joinset" => tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit),
+        "tokio-ct-joinset" => tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit),
+        "tokio-ct-join-all" => tokio_ct().block_on(futures::future::join_all((0..n).map(|i| async move {
+            tokio::time::sleep(unit).await;
+            i
+        }))),
+        "tokio-ct-unordered" => tokio_ct().block_on(
+            (0..n)
+                .map(|i| async move {
+                    tokio::time::sleep(unit).await;
+                    i
+                })
+                .collect::<FuturesUnordered<_>>()
+                .collect::<Vec<_>>(),
+        ),
+        "tokio-ct-join-all-unconstrained" => tokio_ct().block_on(tokio::task::unconstrained(
+            futures::future::join_all((0..n).map(|i| async move {
+                tokio::time::sleep(unit).await;
+                i
+            })),
+        )),
+        "smol-local-spawn" => {
+            let ex = smol::LocalExecutor::new();
+            smol::block_on(ex.run(async {
+                let tasks: Vec<_> = (0..n)
+                    .map(|i| {
+                        ex.spawn(async move {
+                            smol::Timer::after(unit).await;
+                            i
+                        })
+                    })
+                    .collect();
+                let mut out = Vec::with_capacity(n);
+                for task in tasks {
+                    out.push(task.await);
+                }
+                out
+            }))
+        }
+        "smol-spawn" => smol::block_on(async {
+            let tasks: Vec<_> = (0..n)
+                .map(|i| {
+                    smol::spawn(async move {
+                        smol::Timer::after(unit).await;
+                        i
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(n);
+            for task in tasks {
+                out.push(task.await);
+            }
+            out
+        }),
+        "smol-join-all" => smol::block_on(futures::future::join_all((0..n).map(|i| async move {
+            smol::Timer::after(unit).await;
+            i
+        }))),
+        "async-std-spawn" => async_std::task::block_on(async {
+            let tasks: Vec<_> = (0..n)
+                .map(|i| {
+                    async_std::task::spawn(async move {
+                        async_std::task::sleep(unit).await;
+                        i
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(n);
+            for task in tasks {
+                out.push(task.await);
+            }
+            out
+        }),
+        "async-std-join-all" => {
+            async_std::task::block_on(futures::future::join_all((0..n).map(|i| async move {
+                async_std::task::sleep(unit).await;
+                i
+            })))
+        }
+        "futures-join-all" => {
+            futures::executor::block_on(futures::future::join_all((0..n).map(|i| async move {
+                futures_timer::Delay::new(unit).await;
+                i
+            })))
+        }
+        "futures-unordered" => futures::executor::block_on(
+            (0..n)
+                .map(|i| async move {
+                    futures_timer::Delay::new(unit).await;
+                    i
+                })
+                .collect::<FuturesUnordered<_>>()
+                .collect::<Vec<_>>(),
+        ),
+        "futures-localpool-spawn" => {
+            let mut pool = futures::executor::LocalPool::new();
+            let spawner = pool.spawner();
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    spawner
+                        .spawn_local_with_handle(async move {
+                            futures_timer::Delay::new(unit).await;
+                            i
+                        })
+                        .expect("the pool is alive")
+                })
+                .collect();
+            pool.run_until(async {
+                let mut out = Vec::with_capacity(n);
+                for handle in handles {
+                    out.push(handle.await);
+                }
+                out
+            })
+        }
+        "futures-threadpool-spawn" => {
+            let pool = futures::executor::ThreadPool::new().expect("a thread pool");
+            futures::executor::block_on(async {
+                let handles: Vec<_> = (0..n)
+                    .map(|i| {
+                        pool.spawn_with_handle(async move {
+                            futures_timer::Delay::new(unit).await;
+                            i
+                        })
+                        .expect("the pool is alive")
+                    })
+                    .collect();
+                let mut out = Vec::with_capacity(n);
+                for handle in handles {
+                    out.push(handle.await);
+                }
+                out
+            })
+        }
+        other => {
+            eprintln!("unknown shape {other}; run with no arguments for the list");
+            std::process::exit(2);
+        }
+    };
+    let wall = start.elapsed();
+    assert_eq!(gathered.len(), n);
+    println!(
+        "{shape:<32} N={n:<8} wall {:>8.3} s  overhead {:>8.3} s  peak RSS {:>7.1} MiB",
+        wall.as_secs_f64(),
+        wall.saturating_sub(unit).as_secs_f64(),
+        peak_rss_kib() as f64 / 1024.0
+    );
+}
+
+fn tokio_ct() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
+}
+
+fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+    builder.enable_all().build().expect("a runtime").block_on(async {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                tokio::spawn(async move {
+                    tokio::time::sleep(unit).await;
+                    i
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for handle in handles {
+            out.push(handle.await.expect("no panic"));
+        }
+        out
+    })
+}
+
+fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+    builder.enable_all().build().expect("a runtime").block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..n {
+            set.spawn(async move {
+                tokio::time::sleep(unit).await;
+                i
+            });
+        }
+        set.join_all().await
+    })
+}
+
+/// `VmHWM` (peak resident set) of this process, in KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}

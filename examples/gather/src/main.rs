@@ -1,0 +1,81 @@
+//! `gather`: results in argument order (`asyncio.gather`) vs results as they finish
+//! (`asyncio.as_completed`), plus `wait(FIRST_COMPLETED)`, `wait_for` and
+//! `return_exceptions`; and a scale mode that gathers a million sleeping tasks.
+//!
+//! ```text
+//! just run gather                           # every variant, then the comparison table
+//! just run gather tokio                     # one variant, in-process
+//! just run gather --tasks 1000000 --unit 1s tokio smol async-std futures python
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use walkthrough::timeline::Mark;
+use walkthrough::{Example, Runtime, UsageError};
+
+mod variants;
+
+/// What every variant is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+/// `gather`'s own flags.
+#[derive(clap::Args, Debug, Clone)]
+struct Flags {
+    /// Scale mode: gather N tasks that each sleep one unit, and print the wall time and the
+    /// overhead (wall time minus one unit)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    tasks: Option<u32>,
+}
+
+/// One timeline row per kind of line: the label before the first colon.
+fn by_label(line: &str) -> Option<Mark> {
+    let (label, _) = line.split_once(':')?;
+    Some(Mark { row: label.to_owned(), glyph: '*', fill: None })
+}
+
+fn main() -> ExitCode {
+    Example::new("gather", "gather vs as_completed: results in argument order or as they finish")
+        // The demo sleeps 38 units per variant: 50 ms keeps six variants under 12 seconds.
+        .default_unit(Duration::from_millis(50))
+        .variants([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures])
+        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
+        .timeline_marks(by_label)
+        .run(|cx: walkthrough::Context<Flags>| {
+            let params = Params { unit: cx.unit };
+            let outcome = match cx.args.tasks {
+                None => match cx.runtime {
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params),
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params),
+                    other => unreachable!("gather has no {other} variant"),
+                },
+                Some(tasks) => {
+                    let tasks = tasks as usize;
+                    match cx.runtime {
+                        Runtime::Threads if tasks > variants::threads::MAX_THREADS => {
+                            return Err(UsageError(format!(
+                                "threads: --tasks {tasks} would start {tasks} OS threads; this variant stops at {} \
+                                 (use an async runtime for more)",
+                                variants::threads::MAX_THREADS
+                            ))
+                            .into());
+                        }
+                        Runtime::Threads => variants::threads::scale(params, tasks),
+                        Runtime::Tokio => variants::tokio::scale(params, tasks),
+                        Runtime::Smol => variants::smol::scale(params, tasks),
+                        Runtime::AsyncStd => variants::async_std::scale(params, tasks),
+                        Runtime::Futures => variants::futures::scale(params, tasks),
+                        other => unreachable!("gather has no {other} variant"),
+                    }
+                }
+            };
+            outcome.map_err(|err| anyhow::anyhow!("{err}"))
+        })
+}

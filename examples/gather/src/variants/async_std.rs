@@ -1,0 +1,143 @@
+//! `gather` on async-std (legacy).
+//!
+//! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough", and with the asyncio reference's "Coroutines and Tasks" page.
+//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
+//! Its `FutureExt` methods read like asyncio's helpers: `join`, `try_join`, `race`, `timeout`.
+//! Spawned tasks run on a global multi-threaded executor, and dropping a `JoinHandle` detaches
+//! the task, as in asyncio: a task you stop waiting for must be cancelled by hand.
+//!
+//! Run with: `cargo run -p gather -- async-std` (and `-- async-std --tasks 1000000 --unit 1s`)
+
+use std::error::Error;
+use std::time::{Duration, Instant};
+
+use async_std::channel;
+use async_std::prelude::*;
+use async_std::task;
+
+use crate::Params;
+
+// ANCHOR: coro
+/// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
+/// that is this example's failing task.
+async fn coro(seq: &'static [u32], unit: Duration) -> Result<Vec<u32>, &'static str> {
+    let max = seq.iter().max().ok_or("max() arg is an empty sequence")?;
+    task::sleep(unit * *max).await;
+    Ok(seq.iter().rev().copied().collect())
+}
+// ANCHOR_END: coro
+
+const A: &[u32] = &[3, 2, 1];
+const B: &[u32] = &[10, 5, 0];
+const EMPTY: &[u32] = &[];
+
+pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+    task::block_on(demo(params.unit))
+}
+
+async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
+    // Tutorial seconds since `start`.
+    let units = |start: Instant| start.elapsed().as_secs_f64() / unit.as_secs_f64();
+
+    // ANCHOR: gather
+    let start = Instant::now();
+    let (a, b) = coro(A, unit).join(coro(B, unit)).await;
+    println!("gather: {:?} at {:.2}", [a?, b?], units(start));
+    // ANCHOR_END: gather
+
+    // ANCHOR: as_completed
+    let start = Instant::now();
+    let (done, finished) = channel::unbounded();
+    for seq in [A, B] {
+        let done = done.clone();
+        task::spawn(async move { done.send(coro(seq, unit).await).await });
+    }
+    drop(done); // the channel closes when the last task has sent its result
+    while let Ok(result) = finished.recv().await {
+        println!("as_completed: {:?} at {:.2}", result?, units(start));
+    }
+    // ANCHOR_END: as_completed
+
+    // ANCHOR: first_completed
+    let start = Instant::now();
+    let mut tasks = [task::spawn(coro(A, unit)), task::spawn(coro(B, unit))];
+    let [a, b] = &mut tasks;
+    // Each side says which task it waited for.
+    let (first, index) = async { (a.await, 0) }.race(async { (b.await, 1) }).await;
+    println!("wait FIRST_COMPLETED: {:?} at {:.2}, {} pending", first?, units(start), tasks.len() - 1);
+    for (i, task) in tasks.into_iter().enumerate() {
+        if i != index {
+            // Dropping the handle would only detach the task: cancel it and wait.
+            task.cancel().await;
+        }
+    }
+    println!("wait FIRST_COMPLETED: pending task cancelled at {:.2}", units(start));
+    // ANCHOR_END: first_completed
+
+    // ANCHOR: wait_for
+    let start = Instant::now();
+    match coro(B, unit).timeout(unit * 5).await {
+        Ok(result) => println!("wait_for: {:?} at {:.2}", result?, units(start)),
+        // `timeout` dropped the inner future: that is its cancellation.
+        Err(_timeout) => println!("wait_for: timed out at {:.2}, task cancelled", units(start)),
+    }
+    // ANCHOR_END: wait_for
+
+    // ANCHOR: fail_fast
+    let start = Instant::now();
+    match coro(A, unit).try_join(coro(EMPTY, unit).try_join(coro(B, unit))).await {
+        Ok(all) => println!("gather fail-fast: {all:?}"),
+        // try_join returned at the first error and dropped the two other futures.
+        Err(error) => {
+            println!("gather fail-fast: error at {:.2}: {error}; 2 others cancelled", units(start));
+        }
+    }
+    // ANCHOR_END: fail_fast
+
+    // ANCHOR: return_exceptions
+    let start = Instant::now();
+    let tasks: Vec<_> = [A, EMPTY, B].into_iter().map(|seq| task::spawn(coro(seq, unit))).collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await);
+    }
+    println!("gather return_exceptions: {results:?} at {:.2}", units(start));
+    // ANCHOR_END: return_exceptions
+    Ok(())
+}
+
+// ANCHOR: scale
+/// Gathers `tasks` spawned tasks that each sleep one unit, in argument order.
+pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+    let unit = params.unit;
+    let start = Instant::now();
+    let gathered = task::block_on(async {
+        let handles: Vec<_> = (0..tasks)
+            .map(|i| {
+                task::spawn(async move {
+                    task::sleep(unit).await;
+                    i
+                })
+            })
+            .collect();
+        let mut gathered = 0;
+        for handle in handles {
+            gathered += usize::from(handle.await < tasks);
+        }
+        gathered
+    });
+    report(gathered, start.elapsed(), unit);
+    Ok(())
+}
+// ANCHOR_END: scale
+
+fn report(gathered: usize, wall: Duration, unit: Duration) {
+    let overhead = wall.saturating_sub(unit);
+    println!(
+        "scale: {gathered} tasks gathered in {:.3} s ({:.2} units), overhead {:.3} s",
+        wall.as_secs_f64(),
+        wall.as_secs_f64() / unit.as_secs_f64(),
+        overhead.as_secs_f64()
+    );
+}
