@@ -1,0 +1,59 @@
+//! `streams` on the `futures` crate: `then` reads one item at a time, `buffered` all at once.
+//!
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". Here the generator is a stream of exponents
+//! mapped through an async function. `then` awaits each call before asking for the next
+//! exponent, so the sleeps add up; `map` + `buffered(n)` starts up to `n` calls at once and
+//! still hands the results out in order, which makes it `gather` for streams. No task is
+//! spawned: `block_on` polls everything on this thread, and `futures-timer` does the waking.
+//!
+//! Run with: `cargo run -p streams -- futures`
+
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, Stream, StreamExt};
+use futures_timer::Delay;
+
+use crate::Params;
+
+// ANCHOR: powers
+/// One item on its own: sleep one unit, then 2^exponent.
+async fn power(exponent: u32, unit: Duration) -> u64 {
+    Delay::new(unit).await;
+    1 << exponent
+}
+
+/// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep.
+fn powers(up_to: u32, unit: Duration) -> impl Stream<Item = u64> {
+    stream::iter(0..up_to).then(move |exponent| power(exponent, unit))
+}
+// ANCHOR_END: powers
+
+fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
+    let elapsed = start.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("{name} = {values:?} in {elapsed:.2} seconds.");
+}
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let Params { unit, up_to } = params;
+    futures::executor::block_on(async {
+        // [i async for i in powers()]
+        let start = Instant::now();
+        let g: Vec<u64> = powers(up_to, unit).collect().await;
+        report("g", &g, start, unit);
+
+        // [j async for j in powers() if j % 3 == 1]: futures' `filter` takes an async predicate.
+        let start = Instant::now();
+        let f: Vec<u64> = powers(up_to, unit).filter(|j| futures::future::ready(j % 3 == 1)).collect().await;
+        report("f", &f, start, unit);
+
+        // gather: the same calls, all in flight at once. `buffered(0)` would never start one.
+        let start = Instant::now();
+        let in_flight = up_to.max(1) as usize;
+        let c: Vec<u64> =
+            stream::iter(0..up_to).map(|exponent| power(exponent, unit)).buffered(in_flight).collect().await;
+        report("c", &c, start, unit);
+    });
+}
+// ANCHOR_END: main

@@ -1,0 +1,69 @@
+//! `streams` on smol: an async generator built with `stream::unfold`, and spawned tasks.
+//!
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". smol's streams are futures-lite's: no `yield`
+//! syntax, so the generator is written as `unfold`, a state (the next exponent) and an async
+//! step from one state to the next. futures-lite's `filter` and `collect` play the
+//! comprehension. For the concurrent form, spawn a task per item on the local executor and
+//! await them in order (dropping a smol `Task` would cancel it).
+//!
+//! Run with: `cargo run -p streams -- smol`
+
+use std::time::{Duration, Instant};
+
+use smol::stream::{self, Stream, StreamExt};
+use smol::{LocalExecutor, Timer};
+
+use crate::Params;
+
+// ANCHOR: powers
+/// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep. The state
+/// between items is the next exponent; `None` ends the stream.
+fn powers(up_to: u32, unit: Duration) -> impl Stream<Item = u64> {
+    stream::unfold(0, move |exponent| async move {
+        if exponent == up_to {
+            return None;
+        }
+        Timer::after(unit).await;
+        Some((1 << exponent, exponent + 1))
+    })
+}
+
+/// One item on its own: the same sleep, the same value.
+async fn power(exponent: u32, unit: Duration) -> u64 {
+    Timer::after(unit).await;
+    1 << exponent
+}
+// ANCHOR_END: powers
+
+fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
+    let elapsed = start.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("{name} = {values:?} in {elapsed:.2} seconds.");
+}
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let Params { unit, up_to } = params;
+    let executor = LocalExecutor::new();
+    smol::block_on(executor.run(async {
+        // [i async for i in powers()]
+        let start = Instant::now();
+        let g: Vec<u64> = powers(up_to, unit).collect().await;
+        report("g", &g, start, unit);
+
+        // [j async for j in powers() if j % 3 == 1]
+        let start = Instant::now();
+        let f: Vec<u64> = powers(up_to, unit).filter(|j| j % 3 == 1).collect().await;
+        report("f", &f, start, unit);
+
+        // gather: a task per item, all sleeping at once, awaited in order.
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..up_to).map(|exponent| executor.spawn(power(exponent, unit))).collect();
+        let mut c = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            c.push(task.await);
+        }
+        report("c", &c, start, unit);
+    }));
+}
+// ANCHOR_END: main

@@ -1,0 +1,49 @@
+//! `streams` in plain Rust: an `Iterator` that sleeps, the honest sync analogue of an async generator.
+//!
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". An iterator whose `next` sleeps takes as long to
+//! collect as the async generator does: that is the point the async versions make. Without
+//! threads or a runtime nothing can wait for two items at once, so `c` is collected the same way
+//! as `g` and takes as long; this variant is the baseline the table compares against.
+//!
+//! Run with: `cargo run -p streams -- sync`
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::Params;
+
+// ANCHOR: powers
+/// 1, 2, 4, ... below 2^up_to, each after one unit's sleep. The sleep runs inside `next`, so
+/// nothing happens until the iterator is asked for an item.
+fn powers(up_to: u32, unit: Duration) -> impl Iterator<Item = u64> {
+    (0..up_to).map(move |exponent| {
+        thread::sleep(unit);
+        1 << exponent
+    })
+}
+// ANCHOR_END: powers
+
+fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
+    let elapsed = start.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("{name} = {values:?} in {elapsed:.2} seconds.");
+}
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let Params { unit, up_to } = params;
+
+    let start = Instant::now();
+    let g: Vec<u64> = powers(up_to, unit).collect();
+    report("g", &g, start, unit);
+
+    let start = Instant::now();
+    let f: Vec<u64> = powers(up_to, unit).filter(|j| j % 3 == 1).collect();
+    report("f", &f, start, unit);
+
+    // One thread, no runtime: there is no way to sleep for two items at once.
+    let start = Instant::now();
+    let c: Vec<u64> = powers(up_to, unit).collect();
+    report("c", &c, start, unit);
+}
+// ANCHOR_END: main

@@ -1,0 +1,65 @@
+//! `streams` with threads: a producer thread as the generator, and a thread per item.
+//!
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". The generator runs on its own thread and hands
+//! each item over a channel, whose receiver is an `Iterator`. That does not make collecting it
+//! any faster: the producer still sleeps once per item, one after another. What overlaps the
+//! sleeps is one thread per item (`c`), at the price of a thread each.
+//!
+//! Run with: `cargo run -p streams -- threads`
+
+use std::sync::mpsc::{IntoIter, sync_channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::Params;
+
+// ANCHOR: powers
+/// 1, 2, 4, ... produced on a thread of its own. With no buffer in the channel, the producer
+/// waits at each `send` until the item is taken, as a generator waits at its `yield`.
+fn powers(up_to: u32, unit: Duration) -> IntoIter<u64> {
+    let (yielded, values) = sync_channel(0);
+    thread::spawn(move || {
+        for exponent in 0..up_to {
+            thread::sleep(unit);
+            if yielded.send(1 << exponent).is_err() {
+                return; // the consumer stopped listening
+            }
+        }
+    });
+    values.into_iter()
+}
+
+/// One item on its own: the same sleep, the same value.
+fn power(exponent: u32, unit: Duration) -> u64 {
+    thread::sleep(unit);
+    1 << exponent
+}
+// ANCHOR_END: powers
+
+fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
+    let elapsed = start.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("{name} = {values:?} in {elapsed:.2} seconds.");
+}
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let Params { unit, up_to } = params;
+
+    let start = Instant::now();
+    let g: Vec<u64> = powers(up_to, unit).collect();
+    report("g", &g, start, unit);
+
+    let start = Instant::now();
+    let f: Vec<u64> = powers(up_to, unit).filter(|j| j % 3 == 1).collect();
+    report("f", &f, start, unit);
+
+    // A thread per item; joining them in order keeps the order, as `gather` does.
+    let start = Instant::now();
+    let c: Vec<u64> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..up_to).map(|exponent| scope.spawn(move || power(exponent, unit))).collect();
+        handles.into_iter().map(|handle| handle.join().expect("power() does not panic")).collect()
+    });
+    report("c", &c, start, unit);
+}
+// ANCHOR_END: main

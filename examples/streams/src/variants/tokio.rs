@@ -1,0 +1,71 @@
+//! `streams` on tokio: an async generator written with `async_stream::stream!`, read with
+//! `tokio_stream::StreamExt`, and the concurrent form as spawned tasks.
+//!
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". `stream!` (from async-stream, by the tokio
+//! authors) is the nearest thing stable Rust has to `async def` with `yield`; tokio-stream
+//! supplies the combinators. tokio itself has no `gather` over a list: spawn a task per item and
+//! await the handles in order. The runtime is `current_thread`: every wait here is a timer, and
+//! one thread serves any number of timers.
+//!
+//! Run with: `cargo run -p streams -- tokio`
+
+use std::time::{Duration, Instant};
+
+use async_stream::stream;
+use tokio::task::JoinError;
+use tokio::time::sleep;
+use tokio_stream::{Stream, StreamExt};
+
+use crate::Params;
+
+// ANCHOR: powers
+/// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep. Like Python's,
+/// it runs only while someone waits for its next item.
+fn powers(up_to: u32, unit: Duration) -> impl Stream<Item = u64> {
+    stream! {
+        for exponent in 0..up_to {
+            sleep(unit).await;
+            yield 1 << exponent;
+        }
+    }
+}
+
+/// One item on its own: the same sleep, the same value.
+async fn power(exponent: u32, unit: Duration) -> u64 {
+    sleep(unit).await;
+    1 << exponent
+}
+// ANCHOR_END: powers
+
+fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
+    let elapsed = start.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("{name} = {values:?} in {elapsed:.2} seconds.");
+}
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread")]
+pub async fn run(params: Params) -> Result<(), JoinError> {
+    let Params { unit, up_to } = params;
+
+    // [i async for i in powers()]
+    let start = Instant::now();
+    let g: Vec<u64> = powers(up_to, unit).collect().await;
+    report("g", &g, start, unit);
+
+    // [j async for j in powers() if j % 3 == 1]
+    let start = Instant::now();
+    let f: Vec<u64> = powers(up_to, unit).filter(|j| j % 3 == 1).collect().await;
+    report("f", &f, start, unit);
+
+    // gather: every task sleeps at the same time; awaiting the handles in order keeps the order.
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..up_to).map(|exponent| tokio::spawn(power(exponent, unit))).collect();
+    let mut c = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        c.push(task.await?);
+    }
+    report("c", &c, start, unit);
+    Ok(())
+}
+// ANCHOR_END: main

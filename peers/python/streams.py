@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""streams: an async generator, consumed by async comprehensions, and the concurrent form beside it.
+
+The Python side of examples/streams, written for this project. The harness runs it as
+`python3 -u streams.py --unit <DURATION> --seed <N> [--up-to N]`; run it by hand the same way.
+
+`powers(up_to)` yields 1, 2, 4, ... and sleeps one unit before each item. Collecting it with an
+async comprehension takes `up_to` units: `async for` waits for each item in turn, so nothing
+overlaps. The filtered comprehension keeps the items with `j % 3 == 1` (the even powers) and
+still waits for every item. `gather` starts every sleep at once and takes one unit.
+"""
+
+import argparse
+import asyncio
+import re
+import time
+
+
+def duration(text):
+    """Parse a duration such as 1s, 50ms or 250us into seconds."""
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
+    if not match or float(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
+    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+
+
+async def powers(up_to, unit):
+    """An async generator: 2 ** 0, 2 ** 1, ... below 2 ** up_to, each one unit after the last."""
+    for exponent in range(up_to):
+        await asyncio.sleep(unit)
+        yield 2**exponent
+
+
+async def power(exponent, unit):
+    """One item on its own: the same sleep, the same value."""
+    await asyncio.sleep(unit)
+    return 2**exponent
+
+
+def report(name, values, start, unit):
+    elapsed = (time.perf_counter() - start) / unit
+    print(f"{name} = {values} in {elapsed:0.2f} seconds.")
+
+
+async def main(up_to, unit):
+    start = time.perf_counter()
+    g = [i async for i in powers(up_to, unit)]
+    report("g", g, start, unit)
+
+    start = time.perf_counter()
+    f = [j async for j in powers(up_to, unit) if j % 3 == 1]
+    report("f", f, start, unit)
+
+    start = time.perf_counter()
+    c = await asyncio.gather(*(power(exponent, unit) for exponent in range(up_to)))
+    report("c", c, start, unit)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--seed", type=int, default=444, help="unused here")
+    parser.add_argument("--up-to", type=int, default=10, help="how many powers of two")
+    args = parser.parse_args()
+    asyncio.run(main(args.up_to, args.unit))
