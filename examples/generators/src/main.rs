@@ -62,3 +62,71 @@ fn main() -> ExitCode {
             Ok(())
         })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The generators' own API, driven directly: what the binary's fixed script never does.
+
+    use super::variants;
+
+    /// A jump sent before the first step is ignored (Python raises `TypeError` there); then
+    /// plain resumptions walk 0, 1, 2, and a finished generator keeps answering `None`.
+    const SCRIPT: [Option<i64>; 6] = [Some(7), None, None, None, None, Some(1)];
+    const EXPECTED: [Option<i64>; 6] = [Some(0), Some(1), Some(2), None, None, None];
+
+    #[test]
+    fn sync_ignores_a_jump_before_the_start_and_stays_finished() {
+        let mut generator = variants::sync::JumpingRange::new(3);
+        assert_eq!(SCRIPT.map(|jump| generator.send(jump)), EXPECTED);
+    }
+
+    #[test]
+    fn threads_likewise() {
+        std::thread::scope(|scope| {
+            let mut generator = variants::threads::Generator::spawn(scope, 3);
+            assert_eq!(SCRIPT.map(|jump| generator.send(jump)), EXPECTED);
+        });
+    }
+
+    #[test]
+    fn tokio_likewise() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        runtime.block_on(async {
+            let mut generator = variants::tokio::Generator::spawn(3);
+            for (jump, expected) in SCRIPT.into_iter().zip(EXPECTED) {
+                assert_eq!(generator.send(jump).await, expected, "sent {jump:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn smol_likewise() {
+        let executor = smol::LocalExecutor::new();
+        smol::block_on(executor.run(async {
+            let mut generator = variants::smol::Generator::spawn(&executor, 3);
+            for (jump, expected) in SCRIPT.into_iter().zip(EXPECTED) {
+                assert_eq!(generator.send(jump).await, expected, "sent {jump:?}");
+            }
+        }));
+    }
+
+    #[test]
+    fn async_std_likewise() {
+        async_std::task::block_on(async {
+            let mut generator = variants::async_std::Generator::spawn(3);
+            for (jump, expected) in SCRIPT.into_iter().zip(EXPECTED) {
+                assert_eq!(generator.send(jump).await, expected, "sent {jump:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn futures_likewise() {
+        futures::executor::block_on(async {
+            let mut generator = variants::futures::Generator::new(3);
+            for (jump, expected) in SCRIPT.into_iter().zip(EXPECTED) {
+                assert_eq!(generator.send(jump).await, expected, "sent {jump:?}");
+            }
+        });
+    }
+}

@@ -19,7 +19,11 @@ use crate::Params;
 fn jumping_range(up_to: i64, jumps: UnboundedReceiver<i64>) -> LocalBoxStream<'static, i64> {
     stream::unfold((None, jumps), move |(last, mut jumps)| async move {
         let index = match last {
-            None => 0,
+            // A jump sent before the first step has nothing to move: drop it (Python raises).
+            None => {
+                let _ = jumps.try_recv();
+                0
+            }
             Some(index) => index + jumps.try_recv().unwrap_or(1),
         };
         (index < up_to).then_some((index, (Some(index), jumps)))
