@@ -1,0 +1,113 @@
+//! `queue`: the tutorial's producer/consumer program (`asyncq.py`), and a channel bench.
+//!
+//! Producers put random items on a queue, napping 1 to 5 tutorial seconds before each;
+//! consumers nap, then take the next item and say how long it waited. When every producer is
+//! done and every item has been taken, the consumers stop and the program reports its time.
+//!
+//! `--bench N` moves N numbers from one producer to one consumer through an unbounded queue
+//! and through queues of capacity 100 and 1, and prints items per second.
+//!
+//! ```text
+//! just run queue                   # every variant, then the comparison table
+//! just run queue tokio -p 2 -c 3   # one variant, in-process
+//! just run queue --bench 1000000   # throughput, per runtime and capacity
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use walkthrough::timeline::Mark;
+use walkthrough::{Example, Runtime};
+
+mod bench;
+mod variants;
+
+/// What every variant of the producer/consumer program is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+/// The flags of this example.
+#[derive(clap::Args, Debug, Clone)]
+struct QueueArgs {
+    /// Number of producers
+    #[arg(short = 'p', long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    nprod: u16,
+    /// Number of consumers
+    #[arg(short = 'c', long, value_name = "N", default_value_t = 10, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    ncon: u16,
+    /// Throughput mode: move N items from one producer to one consumer, through an unbounded
+    /// queue and queues of capacity 100 and 1, and print items per second
+    #[arg(long, value_name = "N", conflicts_with_all = ["nprod", "ncon"], allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    bench: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    Example::new("queue", "producers and consumers around one queue (asyncq), and a channel bench")
+        .default_unit(Duration::from_millis(50))
+        .variants([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures])
+        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
+        .timeline_marks(mark)
+        .run(|cx: walkthrough::Context<QueueArgs>| {
+            if let Some(items) = cx.args.bench {
+                return bench::run(cx.runtime, items);
+            }
+            let params = Params {
+                unit: cx.unit,
+                seed: cx.seed,
+                nprod: usize::from(cx.args.nprod),
+                ncon: usize::from(cx.args.ncon),
+            };
+            match cx.runtime {
+                Runtime::Threads => variants::threads::run(params),
+                Runtime::Tokio => variants::tokio::run(params),
+                Runtime::Smol => variants::smol::run(params),
+                Runtime::AsyncStd => variants::async_std::run(params),
+                Runtime::Futures => variants::futures::run(params)?,
+                other => unreachable!("queue has no {other} variant"),
+            }
+            Ok(())
+        })
+}
+
+/// `--timeline`: one row per producer and consumer; `.` where it starts a nap, `-` while it
+/// naps (and, for a consumer, waits for an item), `+` where an item went in, `o` where one came out.
+fn mark(line: &str) -> Option<Mark> {
+    let (who, what) = [" sleeping ", " added ", " got "].iter().find_map(|verb| {
+        let at = line.find(verb)?;
+        Some((&line[..at], *verb))
+    })?;
+    let (glyph, fill) = match what {
+        " sleeping " => ('.', None),
+        " added " => ('+', Some('-')),
+        _ => ('o', Some('-')),
+    };
+    Some(Mark { row: who.to_owned(), glyph, fill })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_the_worker_and_the_verb() {
+        let nap = mark("Producer 3 sleeping for 2 seconds.").unwrap();
+        assert_eq!((nap.row.as_str(), nap.glyph, nap.fill), ("Producer 3", '.', None));
+        let put = mark("Producer 3 added <0123456789> to queue.").unwrap();
+        assert_eq!((put.row.as_str(), put.glyph, put.fill), ("Producer 3", '+', Some('-')));
+        let got = mark("Consumer 12 got element <0123456789> in 0.00021 seconds.").unwrap();
+        assert_eq!((got.row.as_str(), got.glyph), ("Consumer 12", 'o'));
+        assert_eq!(mark("Program completed in 15.3 seconds."), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! `queue` on tokio: producers and consumers around one channel.
+//!
+//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
+//! (its `asyncq.py`). tokio's `mpsc` channel has a single receiver, so the consumers share it
+//! behind an `Arc<tokio::sync::Mutex<_>>`: the one holding the lock waits for the next item,
+//! the others wait for the lock, in turn. `task_done`/`join` become a `Semaphore` that
+//! consumers add one permit to per item and `main` acquires all of; then the consumers are
+//! aborted, as the tutorial cancels them. The runtime is current_thread, like asyncio's loop.
+//!
+//! Run with: `cargo run -p queue -- tokio`
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Mutex, Semaphore, mpsc};
+use tokio::task::{JoinError, JoinSet};
+use tokio::time::sleep;
+use walkthrough::pyrandom::PyRandom;
+
+use crate::Params;
+
+// ANCHOR: item
+/// What goes through the queue: the item and when it was put.
+struct Item {
+    text: String,
+    put_at: Instant,
+}
+
+/// The consumers' shared end: `mpsc` has one receiver, so they take turns holding it.
+type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Item>>>;
+// ANCHOR_END: item
+
+/// Sleep 1..=5 tutorial seconds, saying so first.
+async fn nap(who: &str, rng: &mut PyRandom, unit: Duration) {
+    let seconds = rng.randint(1, 5) as u32;
+    println!("{who} sleeping for {seconds} seconds.");
+    sleep(unit * seconds).await;
+}
+
+// ANCHOR: produce
+/// Puts 1..=5 items, napping before each; returns how many it put.
+async fn produce(n: usize, mut rng: PyRandom, queue: mpsc::UnboundedSender<Item>, unit: Duration) -> u32 {
+    let count = rng.randint(1, 5) as u32;
+    for _ in 0..count {
+        nap(&format!("Producer {n}"), &mut rng, unit).await;
+        let text = format!("{:010x}", rng.getrandbits(40));
+        // An unbounded send never waits; it fails only once the receiver is gone.
+        if queue.send(Item { text: text.clone(), put_at: Instant::now() }).is_err() {
+            break;
+        }
+        println!("Producer {n} added <{text}> to queue.");
+    }
+    count
+}
+// ANCHOR_END: produce
+
+// ANCHOR: consume
+/// Naps, takes the next item, says how long it waited, marks it done; forever.
+async fn consume(n: usize, mut rng: PyRandom, queue: Queue, done: Arc<Semaphore>, unit: Duration) {
+    loop {
+        nap(&format!("Consumer {n}"), &mut rng, unit).await;
+        // The lock is held for this statement only: while this consumer waits for an item,
+        // the others queue up for the lock, first come first served.
+        let Some(item) = queue.lock().await.recv().await else { break };
+        let waited = item.put_at.elapsed().as_secs_f64() / unit.as_secs_f64();
+        println!("Consumer {n} got element <{}> in {waited:.5} seconds.", item.text);
+        done.add_permits(1); // queue.task_done()
+    }
+}
+// ANCHOR_END: consume
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread")]
+pub async fn run(params: Params) {
+    let start = Instant::now();
+    // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
+    // same items and takes the same naps whichever task the scheduler runs first. PyRandom
+    // draws what CPython's `random` draws; a real program would use the `rand` crate.
+    let mut seeds = PyRandom::new(params.seed);
+    let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
+
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let queue: Queue = Arc::new(Mutex::new(receiver));
+    let done = Arc::new(Semaphore::new(0));
+
+    let mut producers = JoinSet::new();
+    for (n, rng) in rngs.by_ref().take(params.nprod).enumerate() {
+        producers.spawn(produce(n, rng, sender.clone(), params.unit));
+    }
+    let mut consumers = JoinSet::new();
+    for (n, rng) in rngs.take(params.ncon).enumerate() {
+        consumers.spawn(consume(n, rng, queue.clone(), done.clone(), params.unit));
+    }
+
+    // gather(*producers), then queue.join(): one permit per item put means every item is done.
+    let total: u32 = producers.join_all().await.into_iter().sum();
+    if let Ok(permits) = done.acquire_many(total).await {
+        permits.forget();
+    }
+    // consumer.cancel() for each: abort the tasks (each is parked in a nap or in `recv`).
+    consumers.shutdown().await;
+
+    let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("Program completed in {elapsed:.5} seconds.");
+}
+// ANCHOR_END: main
+
+// ANCHOR: pump
+/// `--bench`: moves the numbers `0..items` from one producer task to one consumer task (no
+/// Mutex: there is one consumer) and returns their sum. `None` is an unbounded channel.
+#[tokio::main(flavor = "current_thread")]
+pub async fn pump(items: u64, capacity: Option<usize>) -> Result<u64, JoinError> {
+    // Both ends are spawned tasks: had the consumer been the `block_on` future itself, every
+    // hand-over at capacity 1 would go through the scheduler's idle path (several times slower at capacity 1; see the chapter).
+    let consumer = match capacity {
+        None => {
+            let (sender, mut receiver) = mpsc::unbounded_channel();
+            tokio::spawn(async move {
+                for i in 0..items {
+                    if sender.send(i).is_err() {
+                        break;
+                    }
+                }
+            });
+            tokio::spawn(async move {
+                let mut sum = 0;
+                while let Some(i) = receiver.recv().await {
+                    sum += i;
+                }
+                sum
+            })
+        }
+        Some(capacity) => {
+            let (sender, mut receiver) = mpsc::channel(capacity);
+            tokio::spawn(async move {
+                for i in 0..items {
+                    // A full channel makes `send` wait until the consumer takes an item.
+                    if sender.send(i).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            tokio::spawn(async move {
+                let mut sum = 0;
+                while let Some(i) = receiver.recv().await {
+                    sum += i;
+                }
+                sum
+            })
+        }
+    };
+    consumer.await
+}
+// ANCHOR_END: pump
