@@ -1,0 +1,140 @@
+//! `offload --bench N`: N sequential, awaited round trips to each runtime's pool.
+//!
+//! Each round trip hands a trivial closure (`move || i`) to the pool and waits for its answer
+//! before sending the next, so the figure is the cost of the hand-off itself: waking a pool
+//! thread and waking the caller again. Kept out of the variant files, which stay free of
+//! measurement code; it uses the same calls they do (and the pools the `threads` and
+//! `processes` variants define).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, ensure};
+use futures::task::SpawnExt as _;
+use walkthrough::Runtime;
+
+use crate::variants;
+
+/// Runs the benchmark of `runtime` with `n` round trips and prints one line per API.
+pub fn run(runtime: Runtime, n: u32) -> Result<()> {
+    match runtime {
+        Runtime::Threads => threads(n),
+        Runtime::Processes => processes(n),
+        Runtime::Tokio => tokio(n),
+        Runtime::Smol => smol(n),
+        Runtime::AsyncStd => async_std(n),
+        Runtime::Futures => futures(n),
+        Runtime::Rayon => rayon(n),
+        other => unreachable!("offload has no {other} variant"),
+    }
+}
+
+/// Prints `api: N round trips in X ms, R k/s` after checking that every answer came back.
+fn report(api: &str, n: u32, elapsed: Duration, sum: u64) -> Result<()> {
+    let expected = u64::from(n) * (u64::from(n) - 1) / 2;
+    ensure!(sum == expected, "{api}: the answers add up to {sum}, not {expected}");
+    let rate = f64::from(n) / elapsed.as_secs_f64() / 1000.0;
+    println!("{api}: {n} round trips in {:.1} ms, {rate:.1} k/s", elapsed.as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+fn threads(n: u32) -> Result<()> {
+    let pool = variants::threads::ThreadPool::new(4)?;
+    let start = Instant::now();
+    let mut sum = 0;
+    for i in 0..n {
+        sum += u64::from(pool.submit(move || i).recv().context("a pool job panicked")?);
+    }
+    report("ThreadPool::submit (std threads)", n, start.elapsed(), sum)
+}
+
+fn processes(n: u32) -> Result<()> {
+    // The worker logs each call at info level: quiet it, or the log costs more than the trip.
+    let mut command = variants::processes::worker_command()?;
+    command.env("RUST_LOG", "warn");
+    let pool = variants::processes::ProcessPool::with_command(1, &mut command)?;
+    let start = Instant::now();
+    let mut sum = 0;
+    for i in 0..n {
+        let answer = variants::processes::result(pool.submit(i))?;
+        let number = answer.split(' ').next().and_then(|w| w.parse::<u32>().ok());
+        sum += u64::from(number.with_context(|| format!("unexpected answer {answer:?}"))?);
+    }
+    let elapsed = start.elapsed();
+    pool.shutdown()?;
+    report("ProcessPool::submit (worker process)", n, elapsed, sum)
+}
+
+fn tokio(n: u32) -> Result<()> {
+    async fn round_trips(n: u32) -> Result<u64> {
+        let mut sum = 0;
+        for i in 0..n {
+            sum += u64::from(tokio::task::spawn_blocking(move || i).await?);
+        }
+        Ok(sum)
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let start = Instant::now();
+    let sum = runtime.block_on(round_trips(n))?;
+    report("spawn_blocking (current-thread runtime)", n, start.elapsed(), sum)?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let start = Instant::now();
+    // From a task on a worker thread, where a multi-thread runtime runs async code.
+    let sum = runtime.block_on(async { tokio::spawn(round_trips(n)).await })??;
+    report("spawn_blocking (multi-thread runtime)", n, start.elapsed(), sum)
+}
+
+fn smol(n: u32) -> Result<()> {
+    let start = Instant::now();
+    let sum = smol::block_on(async {
+        let mut sum = 0;
+        for i in 0..n {
+            sum += u64::from(smol::unblock(move || i).await);
+        }
+        sum
+    });
+    report("smol::unblock", n, start.elapsed(), sum)
+}
+
+fn async_std(n: u32) -> Result<()> {
+    let start = Instant::now();
+    let sum = async_std::task::block_on(async {
+        let mut sum = 0;
+        for i in 0..n {
+            sum += u64::from(async_std::task::spawn_blocking(move || i).await);
+        }
+        sum
+    });
+    report("task::spawn_blocking (async-std)", n, start.elapsed(), sum)
+}
+
+fn futures(n: u32) -> Result<()> {
+    let pool = futures::executor::ThreadPool::builder().pool_size(2).create()?;
+    let start = Instant::now();
+    let sum = futures::executor::block_on(async {
+        let mut sum = 0;
+        for i in 0..n {
+            sum += u64::from(pool.spawn_with_handle(async move { i })?.await);
+        }
+        Ok::<_, futures::task::SpawnError>(sum)
+    })?;
+    report("ThreadPool::spawn_with_handle (futures)", n, start.elapsed(), sum)
+}
+
+fn rayon(n: u32) -> Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let start = Instant::now();
+    let sum = runtime.block_on(async {
+        let mut sum = 0;
+        for i in 0..n {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            pool.spawn(move || {
+                let _ = tx.send(i);
+            });
+            sum += u64::from(rx.await?);
+        }
+        Ok::<_, tokio::sync::oneshot::error::RecvError>(sum)
+    })?;
+    report("rayon spawn + oneshot (from tokio)", n, start.elapsed(), sum)
+}

@@ -1,0 +1,123 @@
+//! `offload` on async-std (legacy): `task::spawn_blocking`.
+//!
+//! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
+//! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
+//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
+//! `task::spawn` would put the heartbeat on async-std's global multi-threaded executor, where
+//! it could dodge the blocked thread, so the mistake uses `task::spawn_local` (an "unstable"
+//! feature): the heartbeat then shares `block_on`'s thread, as in asyncio. `spawn_blocking`
+//! runs the closure on the same `blocking-N` threads as smol's `unblock`.
+//!
+//! Run with: `cargo run -p offload -- async-std`
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::Rc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use async_std::task;
+use tracing::{debug, info};
+
+use crate::Params;
+
+// ANCHOR: blocking
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+fn blocking_io(unit: Duration) {
+    info!("blocking_io(): sleeping");
+    thread::sleep(unit);
+}
+
+/// A CPU loop: sums squares for one tutorial second and says how many it summed.
+fn cpu_bound(unit: Duration) -> u64 {
+    info!("cpu_bound(): summing squares");
+    let start = Instant::now();
+    let (mut n, mut sum) = (0u64, 0u64);
+    while start.elapsed() < unit {
+        for _ in 0..1000 {
+            sum = sum.wrapping_add(std::hint::black_box(n).wrapping_mul(n));
+            n += 1;
+        }
+    }
+    std::hint::black_box(sum);
+    n
+}
+// ANCHOR_END: blocking
+
+/// A duration in tutorial seconds.
+fn secs(d: Duration, unit: Duration) -> f64 {
+    d.as_secs_f64() / unit.as_secs_f64()
+}
+
+// ANCHOR: heartbeat
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
+/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
+    let mut longest = Duration::ZERO;
+    let mut ticks = 0;
+    let mut last = Instant::now();
+    while !stop.get() {
+        task::sleep(unit / 10).await;
+        let now = Instant::now();
+        let gap = now - last;
+        last = now;
+        ticks += 1;
+        debug!("tick");
+        if gap > unit * 3 / 10 {
+            // more than 0.2 s late
+            println!("  event loop blocked for {:.2} s", secs(gap, unit));
+        }
+        longest = longest.max(gap);
+    }
+    println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
+}
+
+/// Runs `work` while a heartbeat task ticks beside it, on this thread, with a quiet quarter
+/// second on each side.
+async fn watched<T>(unit: Duration, work: impl Future<Output = T>) -> T {
+    let stop = Rc::new(Cell::new(false));
+    let beats = task::spawn_local(heartbeat(unit, Rc::clone(&stop)));
+    task::sleep(unit / 4).await;
+    let out = work.await;
+    task::sleep(unit / 4).await;
+    stop.set(true);
+    beats.await;
+    out
+}
+// ANCHOR_END: heartbeat
+
+// ANCHOR: mistake
+async fn mistake(unit: Duration) {
+    let start = Instant::now();
+    blocking_io(unit); // nothing else on this thread runs until it returns
+    println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
+    task::sleep(unit / 4).await; // only now does the heartbeat run, and find itself late
+    let start = Instant::now();
+    let n = cpu_bound(unit);
+    println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+}
+// ANCHOR_END: mistake
+
+// ANCHOR: fix
+async fn fix(unit: Duration) {
+    let start = Instant::now();
+    let io = task::spawn_blocking(move || blocking_io(unit));
+    let cpu = task::spawn_blocking(move || cpu_bound(unit));
+    io.await;
+    println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
+    let n = cpu.await;
+    println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+}
+// ANCHOR_END: fix
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let unit = params.unit;
+    task::block_on(async {
+        println!("the mistake: blocking calls made directly in a task (spawn_local)");
+        watched(unit, mistake(unit)).await;
+        println!("the fix: task::spawn_blocking");
+        watched(unit, fix(unit)).await;
+    });
+}
+// ANCHOR_END: main

@@ -1,0 +1,131 @@
+//! `offload` on the `futures` crate: a `LocalPool` for the loop, a `ThreadPool` for the calls.
+//!
+//! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
+//! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
+//! `futures` has no blocking pool of its own: its `ThreadPool` (feature "thread-pool") is an
+//! executor of futures on a fixed set of threads, and a future that blocks simply occupies one
+//! of them, which is what `run_in_executor` does with a `ThreadPoolExecutor`.
+//! `spawn_with_handle` returns a `RemoteHandle` to await. The heartbeat sleeps on
+//! `futures-timer`, since an executor alone has no timer.
+//!
+//! Run with: `cargo run -p offload -- futures`
+
+use std::cell::Cell;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use futures::executor::{LocalPool, LocalSpawner, ThreadPool};
+use futures::task::{LocalSpawnExt, SpawnExt};
+use futures_timer::Delay;
+use tracing::{debug, info};
+
+use crate::Params;
+
+// ANCHOR: blocking
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+fn blocking_io(unit: Duration) {
+    info!("blocking_io(): sleeping");
+    thread::sleep(unit);
+}
+
+/// A CPU loop: sums squares for one tutorial second and says how many it summed.
+fn cpu_bound(unit: Duration) -> u64 {
+    info!("cpu_bound(): summing squares");
+    let start = Instant::now();
+    let (mut n, mut sum) = (0u64, 0u64);
+    while start.elapsed() < unit {
+        for _ in 0..1000 {
+            sum = sum.wrapping_add(std::hint::black_box(n).wrapping_mul(n));
+            n += 1;
+        }
+    }
+    std::hint::black_box(sum);
+    n
+}
+// ANCHOR_END: blocking
+
+/// A duration in tutorial seconds.
+fn secs(d: Duration, unit: Duration) -> f64 {
+    d.as_secs_f64() / unit.as_secs_f64()
+}
+
+// ANCHOR: heartbeat
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
+/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
+    let mut longest = Duration::ZERO;
+    let mut ticks = 0;
+    let mut last = Instant::now();
+    while !stop.get() {
+        Delay::new(unit / 10).await;
+        let now = Instant::now();
+        let gap = now - last;
+        last = now;
+        ticks += 1;
+        debug!("tick");
+        if gap > unit * 3 / 10 {
+            // more than 0.2 s late
+            println!("  event loop blocked for {:.2} s", secs(gap, unit));
+        }
+        longest = longest.max(gap);
+    }
+    println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
+}
+
+/// Runs `work` while a heartbeat task ticks beside it on the same `LocalPool`, with a quiet
+/// quarter second on each side.
+async fn watched<T>(spawner: &LocalSpawner, unit: Duration, work: impl Future<Output = T>) -> io::Result<T> {
+    let stop = Rc::new(Cell::new(false));
+    let beats =
+        spawner.spawn_local_with_handle(heartbeat(unit, Rc::clone(&stop))).map_err(io::Error::other)?;
+    Delay::new(unit / 4).await;
+    let out = work.await;
+    Delay::new(unit / 4).await;
+    stop.set(true);
+    beats.await;
+    Ok(out)
+}
+// ANCHOR_END: heartbeat
+
+// ANCHOR: mistake
+async fn mistake(unit: Duration) {
+    let start = Instant::now();
+    blocking_io(unit); // nothing else on this thread runs until it returns
+    println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
+    Delay::new(unit / 4).await; // only now does the heartbeat run, and find itself late
+    let start = Instant::now();
+    let n = cpu_bound(unit);
+    println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+}
+// ANCHOR_END: mistake
+
+// ANCHOR: fix
+async fn fix(pool: &ThreadPool, unit: Duration) -> io::Result<()> {
+    let start = Instant::now();
+    let io = pool.spawn_with_handle(async move { blocking_io(unit) }).map_err(io::Error::other)?;
+    let cpu = pool.spawn_with_handle(async move { cpu_bound(unit) }).map_err(io::Error::other)?;
+    io.await;
+    println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
+    let n = cpu.await;
+    println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+    Ok(())
+}
+// ANCHOR_END: fix
+
+// ANCHOR: main
+pub fn run(params: Params) -> io::Result<()> {
+    let unit = params.unit;
+    let pool = ThreadPool::builder().pool_size(2).name_prefix("futures-pool-").create()?;
+    let mut local = LocalPool::new();
+    let spawner = local.spawner();
+    local.run_until(async {
+        println!("the mistake: blocking calls made directly in a task (LocalPool)");
+        watched(&spawner, unit, mistake(unit)).await?;
+        println!("the fix: a futures::executor::ThreadPool of 2 threads");
+        watched(&spawner, unit, fix(&pool, unit)).await?
+    })
+}
+// ANCHOR_END: main

@@ -1,0 +1,188 @@
+//! `offload` with std threads: no event loop to block, and a small `ThreadPoolExecutor`.
+//!
+//! Pairs with the thread-pool parts of Real Python's "Speed Up Your Python Program With
+//! Concurrency" and with `concurrent.futures.ThreadPoolExecutor`, which `run_in_executor` uses
+//! by default. With one OS thread per activity there is no loop to hold up: the OS pre-empts
+//! the blocked thread and the heartbeat thread keeps ticking. std has no thread pool, so this
+//! file writes one: threads that take boxed jobs from a shared channel, where `submit` returns
+//! a receiver (the future) and `map` submits everything and then collects in order.
+//!
+//! Run with: `cargo run -p offload -- threads`
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use tracing::{debug, info};
+
+use crate::Params;
+
+// ANCHOR: blocking
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+fn blocking_io(unit: Duration) {
+    info!("blocking_io(): sleeping");
+    thread::sleep(unit);
+}
+
+/// A CPU loop: sums squares for one tutorial second and says how many it summed.
+fn cpu_bound(unit: Duration) -> u64 {
+    info!("cpu_bound(): summing squares");
+    let start = Instant::now();
+    let (mut n, mut sum) = (0u64, 0u64);
+    while start.elapsed() < unit {
+        for _ in 0..1000 {
+            sum = sum.wrapping_add(std::hint::black_box(n).wrapping_mul(n));
+            n += 1;
+        }
+    }
+    std::hint::black_box(sum);
+    n
+}
+// ANCHOR_END: blocking
+
+/// A duration in tutorial seconds.
+fn secs(d: Duration, unit: Duration) -> f64 {
+    d.as_secs_f64() / unit.as_secs_f64()
+}
+
+// ANCHOR: heartbeat
+/// Ticks every 0.1 tutorial second on its own thread until `stop` is set, and reports a late
+/// tick like the async versions' watchdog (here it has nothing to report).
+fn heartbeat(unit: Duration, stop: &AtomicBool) {
+    let mut longest = Duration::ZERO;
+    let mut ticks = 0;
+    let mut last = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        thread::sleep(unit / 10);
+        let now = Instant::now();
+        let gap = now - last;
+        last = now;
+        ticks += 1;
+        debug!("tick");
+        if gap > unit * 3 / 10 {
+            // more than 0.2 s late
+            println!("  thread held up for {:.2} s", secs(gap, unit));
+        }
+        longest = longest.max(gap);
+    }
+    println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
+}
+
+fn no_loop_to_block(unit: Duration) -> io::Result<()> {
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        thread::Builder::new().name("heartbeat".into()).spawn_scoped(scope, || heartbeat(unit, &stop))?;
+        thread::sleep(unit / 4);
+        let start = Instant::now();
+        blocking_io(unit); // blocks this thread only
+        println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
+        let start = Instant::now();
+        let n = cpu_bound(unit);
+        println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+        thread::sleep(unit / 4);
+        stop.store(true, Ordering::Relaxed);
+        Ok(()) // the scope joins the heartbeat thread
+    })
+}
+// ANCHOR_END: heartbeat
+
+// ANCHOR: pool
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// A fixed set of named threads that run submitted jobs, like `ThreadPoolExecutor`.
+/// Dropping it waits for the queued jobs, like leaving a `with ThreadPoolExecutor()` block.
+pub struct ThreadPool {
+    jobs: Option<mpsc::Sender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl ThreadPool {
+    pub fn new(size: usize) -> io::Result<ThreadPool> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        let threads = (0..size)
+            .map(|i| {
+                let rx = Arc::clone(&rx);
+                thread::Builder::new().name(format!("pool-{i}")).spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for a job, not while running it.
+                        let job = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(mpsc::RecvError) => break, // the pool was dropped
+                        }
+                    }
+                })
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(ThreadPool { jobs: Some(tx), threads })
+    }
+
+    /// Queues `f`; the returned receiver is the future: `recv()` waits for the result (and
+    /// fails if `f` panicked).
+    pub fn submit<T, F>(&self, f: F) -> mpsc::Receiver<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (tx, rx) = mpsc::sync_channel(1);
+        if let Some(jobs) = &self.jobs {
+            // If no thread is left the job and its sender are dropped, and recv() fails.
+            let _ = jobs.send(Box::new(move || {
+                let _ = tx.send(f());
+            }));
+        }
+        rx
+    }
+
+    /// Runs `f` on every argument in the pool; the results come back in the arguments' order.
+    pub fn map<A, T>(&self, f: fn(A) -> T, args: impl IntoIterator<Item = A>) -> io::Result<Vec<T>>
+    where
+        A: Send + 'static,
+        T: Send + 'static,
+    {
+        let futures: Vec<_> = args.into_iter().map(|arg| self.submit(move || f(arg))).collect();
+        futures.into_iter().map(|rx| rx.recv().map_err(|_| io::Error::other("a job panicked"))).collect()
+    }
+}
+
+impl Drop for ThreadPool {
+    fn drop(&mut self) {
+        drop(self.jobs.take()); // the threads finish the queue, then see the channel closed
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+// ANCHOR_END: pool
+
+// ANCHOR: worker
+fn worker(arg: u32) -> String {
+    info!("worker({arg})");
+    format!("{arg} Hello World!")
+}
+
+fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
+    let futures: Vec<_> = (1..=3).map(|arg| pool.submit(move || worker(arg))).collect();
+    for future in futures {
+        let result = future.recv().map_err(|_| io::Error::other("a job panicked"))?;
+        println!("  submit: {result}");
+    }
+    for result in pool.map(worker, 1..=3)? {
+        println!("  map: {result}");
+    }
+    Ok(())
+}
+// ANCHOR_END: worker
+
+// ANCHOR: main
+pub fn run(params: Params) -> io::Result<()> {
+    println!("no event loop to block: blocking calls on the main thread, a heartbeat thread beside");
+    no_loop_to_block(params.unit)?;
+    let pool = ThreadPool::new(4)?;
+    println!("submit and map on a pool of 4 threads");
+    submit_and_map(&pool)
+}
+// ANCHOR_END: main

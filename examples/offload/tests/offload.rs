@@ -1,0 +1,282 @@
+//! Runs the built `offload` binary for every runtime and checks what it prints: the blocked
+//! loop is reported, the fixes keep the heartbeat ticking (as ratios with margins, never as
+//! absolute times), the pools return exact results in order, and bad input is refused.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use walkthrough::testing::{Run, check_docs_output, normalise, number_after, workspace_root};
+
+const BIN: &str = env!("CARGO_BIN_EXE_offload");
+const UNIT: &str = "50ms";
+/// The runtimes with an event loop: each shows the mistake, then the fix.
+const LOOPS: [&str; 4] = ["tokio", "smol", "async-std", "futures"];
+const WORKER_LINES: [&str; 6] = [
+    "  submit: 1 Hello World!",
+    "  submit: 2 Hello World!",
+    "  submit: 3 Hello World!",
+    "  map: 1 Hello World!",
+    "  map: 2 Hello World!",
+    "  map: 3 Hello World!",
+];
+
+fn run(args: &[&str]) -> Run {
+    Run::new(BIN, args)
+}
+
+/// The output cut at its headings (lines that are not indented): (heading, indented lines).
+fn sections(run: &Run) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in run.lines() {
+        match out.last_mut() {
+            Some((_, body)) if line.starts_with("  ") => body.push(line),
+            _ => out.push((line, Vec::new())),
+        }
+    }
+    out
+}
+
+/// The "longest gap" of a section's heartbeat line, in tutorial seconds.
+fn longest_gap(body: &[String]) -> f64 {
+    let line = body.iter().find(|l| l.contains("heartbeat:")).expect("no heartbeat line");
+    number_after(line, "longest gap").unwrap_or_else(|| panic!("no gap in {line:?}"))
+}
+
+/// The figures of the "event loop blocked for" lines of a section.
+fn blocked(body: &[String]) -> Vec<f64> {
+    body.iter().filter_map(|l| number_after(l, "event loop blocked for")).collect()
+}
+
+/// The "... in X s" figure of the line that starts with `call`.
+fn done_in(body: &[String], call: &str) -> f64 {
+    let line = body.iter().find(|l| l.trim_start().starts_with(call)).unwrap_or_else(|| panic!("no {call}"));
+    number_after(line, " in ").unwrap_or_else(|| panic!("no time in {line:?}"))
+}
+
+#[test]
+fn a_blocked_loop_is_reported_and_the_fixes_keep_the_heartbeat_ticking() {
+    for runtime in LOOPS {
+        let run = run(&[runtime, "--unit", UNIT]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let sections = sections(&run);
+        let stdout = run.stdout();
+        assert_eq!(sections.len(), if runtime == "tokio" { 3 } else { 2 }, "{runtime}:\n{stdout}");
+        let (heading, mistake) = &sections[0];
+        assert!(heading.starts_with("the mistake:"), "{runtime}:\n{stdout}");
+        assert!(sections[1].0.starts_with("the fix:"), "{runtime}:\n{stdout}");
+
+        // The mistake: each one-second call shows up as a gap of about a second.
+        let stalls = blocked(mistake);
+        assert!(stalls.iter().filter(|&&s| s >= 0.9).count() >= 2, "{runtime}: {stalls:?}\n{stdout}");
+        let worst = longest_gap(mistake);
+        assert!((0.9..2.0).contains(&worst), "{runtime}: longest gap {worst}\n{stdout}");
+
+        // The fixes: the heartbeat's longest gap stays far below the blocked one.
+        for (heading, body) in &sections[1..] {
+            let gap = longest_gap(body);
+            assert!(gap < 0.5 * worst, "{runtime} / {heading}: gap {gap} vs blocked {worst}\n{stdout}");
+            assert!(blocked(body).iter().all(|&s| s < 0.5 * worst), "{runtime} / {heading}:\n{stdout}");
+        }
+        // spawn_blocking and friends run both calls at once: about one second, not two.
+        let fix = &sections[1].1;
+        assert!(done_in(fix, "blocking_io()") < 1.6, "{runtime}:\n{stdout}");
+        assert!(done_in(fix, "cpu_bound()") < 1.6, "{runtime}:\n{stdout}");
+    }
+}
+
+#[test]
+fn the_logs_name_the_thread_that_ran_each_call() {
+    // (runtime, thread of the blocking call in the mistake, thread in the fix)
+    let cases = [
+        ("tokio", "main", "tokio-blocking"),
+        ("smol", "main", "blocking-"),
+        ("async-std", "main", "blocking-"),
+        ("futures", "main", "futures-pool-"),
+    ];
+    for (runtime, before, after) in cases {
+        let run = run(&[runtime, "--unit", "20ms"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let stderr = run.stderr();
+        let threads: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("blocking_io(): sleeping"))
+            .map(|l| l.split_whitespace().nth(2).unwrap_or(""))
+            .collect();
+        assert_eq!(threads.len(), 2, "{runtime}:\n{stderr}");
+        assert_eq!(threads[0], before, "{runtime}:\n{stderr}");
+        assert!(threads[1].starts_with(after), "{runtime}:\n{stderr}");
+    }
+    let run = run(&["tokio", "--unit", "20ms"]);
+    let stderr = run.stderr();
+    let in_place = stderr.lines().filter(|l| l.contains("cpu_bound()")).nth(2).expect("no third cpu_bound");
+    assert!(in_place.contains(" tokio-worker-"), "block_in_place ran on a worker:\n{stderr}");
+}
+
+#[test]
+fn rayon_computes_off_the_loop_and_keeps_map_in_order() {
+    let run = run(&["rayon", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let stdout = run.stdout();
+    let sections = sections(&run);
+    assert_eq!(sections.len(), 2, "{stdout}");
+    assert!(sections[0].0.starts_with("the fix: cpu_bound() handed to rayon"), "{stdout}");
+    assert!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
+    assert!(blocked(&sections[0].1).is_empty(), "{stdout}");
+    assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
+    assert!(run.stderr().contains(" rayon-"), "no rayon thread in the logs: {}", run.stderr());
+}
+
+#[test]
+fn threads_have_no_loop_to_block_and_the_pool_returns_in_order() {
+    let run = run(&["threads", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let stdout = run.stdout();
+    let sections = sections(&run);
+    assert_eq!(sections.len(), 2, "{stdout}");
+    // Main blocked for two units in a row, yet the heartbeat thread never waited long.
+    assert!(done_in(&sections[0].1, "blocking_io()") >= 0.9, "{stdout}");
+    assert!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
+    assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
+    assert!(run.stderr().contains(" pool-"), "no pool thread in the logs: {}", run.stderr());
+}
+
+#[test]
+fn the_process_pool_returns_exact_results_in_order() {
+    let run = run(&["processes"]);
+    assert!(run.success(), "{}", run.stderr());
+    let lines = run.lines();
+    assert_eq!(lines[0], "submit and map on a pool of 2 worker processes");
+    assert_eq!(lines[1..], WORKER_LINES);
+    // Two worker processes answered: two distinct pids in the logs.
+    let stderr = run.stderr();
+    let mut pids: Vec<&str> = stderr.lines().filter_map(|l| l.split("pid=").nth(1)).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(pids.len(), 2, "{stderr}");
+}
+
+#[test]
+fn a_worker_process_answers_line_by_line_and_survives_bad_lines() {
+    let mut child = Command::new(BIN)
+        .args(["processes", "--worker"])
+        .env("RUST_LOG", "warn")
+        .env_remove("WALKTHROUGH_CHILD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start a worker");
+    let mut stdin = child.stdin.take().expect("no stdin");
+    stdin.write_all(b"7\nseven\n 42 \n").expect("cannot write to the worker");
+    drop(stdin);
+    let output = child.wait_with_output().expect("the worker did not finish");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "7 Hello World!\nerror: not a number: \"seven\"\n42 Hello World!\n"
+    );
+}
+
+#[test]
+fn bench_prints_one_well_formed_line_per_api() {
+    for runtime in ["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"] {
+        let run = run(&[runtime, "--bench", "200"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let lines = run.lines();
+        assert_eq!(lines.len(), if runtime == "tokio" { 2 } else { 1 }, "{runtime}: {lines:?}");
+        for line in &lines {
+            let (api, rest) = line.split_once(": ").unwrap_or_else(|| panic!("{line:?}"));
+            assert!(!api.is_empty());
+            assert!(rest.starts_with("200 round trips in "), "{line:?}");
+            assert!(rest.ends_with(" k/s"), "{line:?}");
+            let ms = number_after(rest, "round trips in").unwrap_or_else(|| panic!("{line:?}"));
+            let rate = number_after(rest, "ms,").unwrap_or_else(|| panic!("{line:?}"));
+            assert!(ms > 0.0 && rate > 0.0, "{line:?}");
+            // 200 trips in `ms` milliseconds is 200 / ms thousand per second.
+            assert!((rate - 200.0 / ms).abs() <= 0.06 * rate + 0.1, "{line:?}");
+        }
+    }
+}
+
+#[test]
+fn bench_of_every_runtime_ends_with_the_table() {
+    let run = run(&["--bench", "50"]);
+    assert!(run.success(), "{}", run.stderr());
+    let stdout = run.stdout();
+    for label in ["threads", "processes", "tokio", "smol", "async-std (legacy)", "futures", "rayon", "python"]
+    {
+        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+    }
+    // Eight lines from Rust (tokio has two) and one from Python, unless python3 is missing.
+    let trips = stdout.matches(": 50 round trips in ").count();
+    let python_skipped = stdout.contains("skipped: python3 not found");
+    assert_eq!(trips, if python_skipped { 8 } else { 9 }, "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("runtime ")), "no table:\n{stdout}");
+}
+
+#[test]
+fn python_peer_prints_the_same_lines_or_is_skipped() {
+    let run = run(&["python", "--unit", UNIT]);
+    assert!(run.success(), "{}", run.stderr());
+    let lines = run.lines();
+    if lines.first().is_some_and(|l| l.starts_with("skipped")) {
+        assert_eq!(lines, ["skipped: python3 not found"]);
+        return;
+    }
+    let stdout = run.stdout();
+    let sections = sections(&run);
+    assert_eq!(sections.len(), 4, "{stdout}");
+    let worst = longest_gap(&sections[0].1);
+    assert!(worst >= 0.9 && blocked(&sections[0].1).len() >= 2, "{stdout}");
+    assert!(longest_gap(&sections[1].1) < 0.5 * worst, "{stdout}");
+    assert_eq!(sections[2].1, WORKER_LINES, "{stdout}");
+    assert_eq!(sections[3].1, WORKER_LINES, "{stdout}");
+
+    let run = self::run(&["python", "--bench", "30"]);
+    assert!(run.success(), "{}", run.stderr());
+    assert!(run.stdout().contains(": 30 round trips in "), "{}", run.stdout());
+}
+
+#[test]
+fn bad_input_is_a_one_line_error_with_status_2() {
+    run(&["sync"]).assert_usage_error(
+        "possible values: threads, processes, tokio, smol, async-std, futures, rayon, python",
+    );
+    run(&["tokio", "--bench", "0"]).assert_usage_error("--bench");
+    run(&["tokio", "--bench", "-5"]).assert_usage_error("--bench");
+    run(&["tokio", "--bench", "lots"]).assert_usage_error("--bench");
+    run(&["tokio", "--bench", "100000001"]).assert_usage_error("--bench");
+    run(&["tokio", "--worker"]).assert_usage_error("--worker is only for the processes runtime");
+    run(&["processes", "--worker", "--bench", "5"]).assert_usage_error("--bench");
+    run(&["tokio", "--unit", "0"]).assert_usage_error("greater than zero");
+}
+
+#[test]
+fn docs_output_is_fresh() {
+    let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
+    let run = run(&["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"]);
+    assert!(run.success(), "{}", run.stderr());
+    check_docs_output(&root.join("docs/src/outputs/offload.txt"), &run.stdout());
+}
+
+/// The chapter shows the tokio variant's log, to show which thread ran what. Threads race, so
+/// two runs may order some lines differently: the check compares the lines as a multiset.
+#[test]
+fn docs_output_of_the_logs_is_fresh() {
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/offload-logs.txt");
+    let run = run(&["tokio"]);
+    assert!(run.success(), "{}", run.stderr());
+    let logs = run.stderr();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        check_docs_output(&path, &logs);
+        return;
+    }
+    let captured = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
+    let sorted = |text: &str| {
+        let mut lines: Vec<String> = normalise(text).lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(&captured), sorted(&logs), "{} is stale: run `just docs-outputs`", path.display());
+}
