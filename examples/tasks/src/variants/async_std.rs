@@ -1,0 +1,206 @@
+//! `tasks` on async-std (legacy).
+//!
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
+//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
+//! reference's "Coroutines and Tasks" page. async-std was discontinued in 2025
+//! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands a task to a global
+//! multi-threaded executor, so it starts at once; `task::spawn_local` keeps it on this
+//! thread, where it starts at the next `.await`. Dropping a `JoinHandle` detaches the task, as
+//! in asyncio; `handle.cancel().await` cancels it. The global executor is never shut down.
+//!
+//! Run with: `cargo run -p tasks -- async-std`
+
+use std::any::Any;
+use std::error::Error;
+use std::panic::{self, AssertUnwindSafe};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use async_std::future::timeout;
+use async_std::task;
+use futures::FutureExt as _;
+
+use crate::Params;
+
+/// Tutorial seconds since `begin`.
+fn units(begin: Instant, unit: Duration) -> f64 {
+    begin.elapsed().as_secs_f64() / unit.as_secs_f64()
+}
+
+// ANCHOR: cleanup
+/// Prints when dropped. A cancelled task is dropped where it waits, so this is the task's
+/// cleanup: what a `finally:` block is to a coroutine.
+struct Cleanup {
+    label: &'static str,
+    begin: Instant,
+    unit: Duration,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        println!("{}: cleanup ran at {:.2}", self.label, units(self.begin, self.unit));
+    }
+}
+// ANCHOR_END: cleanup
+
+pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+    let unit = params.unit;
+    task::block_on(async {
+        lazy(unit).await;
+        start(unit).await;
+        drop_handle(unit).await;
+        cancel(unit).await;
+        panics(unit).await;
+        nest(unit).await;
+    });
+    exit(unit);
+    Ok(())
+}
+
+// ANCHOR: lazy
+async fn work(label: &'static str, unit: Duration) -> &'static str {
+    println!("{label}: work started");
+    task::sleep(unit).await;
+    "done"
+}
+
+async fn lazy(unit: Duration) {
+    let future = work("lazy", unit); // a value: no line of `work` has run
+    println!("lazy: made the future; nothing has run");
+    task::sleep(unit).await;
+    println!("lazy: one unit later, still nothing");
+    let result = future.await; // now it runs, to its end
+    println!("lazy: awaited it: {result}");
+}
+// ANCHOR_END: lazy
+
+// ANCHOR: start
+/// Spawns a task each way, then keeps this thread busy for one unit before its first `.await`.
+async fn start(unit: Duration) {
+    let begin = Instant::now();
+    let global = task::spawn(async move {
+        println!("start: spawn: task started at {:.2}", units(begin, unit));
+    });
+    let local = task::spawn_local(async move {
+        println!("start: spawn_local: task started at {:.2}", units(begin, unit));
+    });
+    // Blocking in async code is a bug; here it shows who else can run meanwhile.
+    thread::sleep(unit);
+    println!("start: spawner reached its first await at {:.2}", units(begin, unit));
+    global.await;
+    local.await;
+}
+// ANCHOR_END: start
+
+// ANCHOR: drop
+async fn drop_handle(unit: Duration) {
+    let begin = Instant::now();
+    let task = task::spawn(async move {
+        let _cleanup = Cleanup { label: "drop", begin, unit };
+        task::sleep(unit * 2).await;
+        println!("drop: task finished at {:.2}", units(begin, unit));
+    });
+    task::sleep(unit).await;
+    drop(task); // detaches: the task runs on
+    println!("drop: handle dropped at {:.2}", units(begin, unit));
+    task::sleep(unit * 2).await;
+    println!("drop: spawner done at {:.2}", units(begin, unit));
+}
+// ANCHOR_END: drop
+
+// ANCHOR: cancel
+async fn cancel(unit: Duration) {
+    let begin = Instant::now();
+    let task = task::spawn(async move {
+        let _cleanup = Cleanup { label: "cancel", begin, unit };
+        task::sleep(unit * 10).await;
+        println!("cancel: task finished");
+    });
+    task::sleep(unit).await;
+    println!("cancel: cancel() at {:.2}", units(begin, unit));
+    // Some(output) if it had finished already, None if it was stopped.
+    let output = task.cancel().await;
+    println!("cancel: awaiting it gave: {output:?}");
+}
+// ANCHOR_END: cancel
+
+/// The text a panic was raised with.
+fn message(payload: &(dyn Any + Send)) -> &str {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(text), _) => text,
+        (_, Some(text)) => text,
+        _ => "(not text)",
+    }
+}
+
+// ANCHOR: panic
+async fn panics(unit: Duration) {
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(|info| {
+        let thread = thread::current();
+        let name = thread.name().unwrap_or("unnamed");
+        println!("panic: hook saw {:?} on thread {name}", message(info.payload()));
+    }));
+
+    // The panic travels to whoever awaits the task: catch it there, or it unwinds on.
+    let task = task::spawn(async { panic!("boom") });
+    match AssertUnwindSafe(task).catch_unwind().await {
+        Err(payload) => println!("panic: awaiting it re-raised the panic: {:?}", message(payload.as_ref())),
+        Ok(()) => println!("panic: awaiting it gave: ()"),
+    }
+    drop(task::spawn(async { panic!("nobody awaits this") }));
+    task::sleep(unit).await;
+    println!("panic: the executor carried on");
+
+    panic::set_hook(default_hook);
+}
+// ANCHOR_END: panic
+
+// ANCHOR: nest
+async fn nest(unit: Duration) {
+    // `block_on` inside a task works: it parks this thread until the timer fires.
+    let begin = Instant::now();
+    task::block_on(task::sleep(unit));
+    println!("nest: block_on(sleep) inside a task: done at {:.2}", units(begin, unit));
+
+    // But nothing else on this thread runs meanwhile. Waiting this way for a task that only
+    // this thread can run never finishes: a timeout ends the demo.
+    let begin = Instant::now();
+    let local = task::spawn_local(async { "done" });
+    let result = task::block_on(timeout(unit * 2, local)).unwrap_or("timed out: deadlock");
+    println!("nest: block_on(spawn_local task): {result} at {:.2}", units(begin, unit));
+
+    // A task on the global executor's threads is fine.
+    let global = task::spawn(async { "done" });
+    println!("nest: block_on(spawn task): {}", task::block_on(global));
+
+    // Right: async code awaits.
+    let begin = Instant::now();
+    task::sleep(unit).await;
+    println!("nest: awaiting instead: done at {:.2}", units(begin, unit));
+}
+// ANCHOR_END: nest
+
+// ANCHOR: exit
+/// A `main` that returns while tasks are still running.
+fn exit(unit: Duration) {
+    let begin = Instant::now();
+    task::block_on(async move {
+        task::spawn(async move {
+            let _cleanup = Cleanup { label: "exit (spawn)", begin, unit };
+            task::sleep(unit * 10).await;
+            println!("exit: task finished");
+        });
+        task::spawn_local(async move {
+            let _cleanup = Cleanup { label: "exit (spawn_local)", begin, unit };
+            task::sleep(unit * 10).await;
+            println!("exit: task finished");
+        });
+        task::sleep(unit).await;
+        println!("exit: main returns at {:.2}", units(begin, unit));
+    });
+    // The executors live until the process ends, which stops their threads without
+    // dropping anything: no cleanup runs.
+}
+// ANCHOR_END: exit

@@ -1,0 +1,213 @@
+//! `tasks` on smol.
+//!
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
+//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
+//! reference's "Coroutines and Tasks" page. smol has two kinds of executor: a
+//! `LocalExecutor` you drive on your own thread (tasks start at your next `.await`, like
+//! `create_task`) and the global one behind `smol::spawn`, which has its own thread. A smol
+//! `Task` is cancelled when its handle is dropped; `.detach()` lets it run on.
+//!
+//! Run with: `cargo run -p tasks -- smol`
+
+use std::any::Any;
+use std::error::Error;
+use std::panic::{self, AssertUnwindSafe};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use smol::future::FutureExt;
+use smol::{LocalExecutor, Timer};
+
+use crate::Params;
+
+/// Tutorial seconds since `begin`.
+fn units(begin: Instant, unit: Duration) -> f64 {
+    begin.elapsed().as_secs_f64() / unit.as_secs_f64()
+}
+
+// ANCHOR: cleanup
+/// Prints when dropped. A cancelled task is dropped where it waits, so this is the task's
+/// cleanup: what a `finally:` block is to a coroutine.
+struct Cleanup {
+    label: &'static str,
+    begin: Instant,
+    unit: Duration,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        println!("{}: cleanup ran at {:.2}", self.label, units(self.begin, self.unit));
+    }
+}
+// ANCHOR_END: cleanup
+
+pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+    let unit = params.unit;
+    let ex = LocalExecutor::new();
+    smol::block_on(ex.run(async {
+        lazy(unit).await;
+        start(&ex, unit).await;
+        drop_handle(&ex, unit).await;
+        cancel(&ex, unit).await;
+        panics(&ex, unit).await;
+        nest(&ex, unit).await;
+    }));
+    exit(unit);
+    Ok(())
+}
+
+// ANCHOR: lazy
+async fn work(label: &'static str, unit: Duration) -> &'static str {
+    println!("{label}: work started");
+    Timer::after(unit).await;
+    "done"
+}
+
+async fn lazy(unit: Duration) {
+    let future = work("lazy", unit); // a value: no line of `work` has run
+    println!("lazy: made the future; nothing has run");
+    Timer::after(unit).await;
+    println!("lazy: one unit later, still nothing");
+    let result = future.await; // now it runs, to its end
+    println!("lazy: awaited it: {result}");
+}
+// ANCHOR_END: lazy
+
+// ANCHOR: start
+/// Spawns a task on each kind of executor, then keeps this thread busy for one unit before
+/// its first `.await`.
+async fn start(ex: &LocalExecutor<'_>, unit: Duration) {
+    let begin = Instant::now();
+    let global = smol::spawn(async move {
+        println!("start: global executor: task started at {:.2}", units(begin, unit));
+    });
+    let local = ex.spawn(async move {
+        println!("start: local executor: task started at {:.2}", units(begin, unit));
+    });
+    // Blocking in async code is a bug; here it shows who else can run meanwhile.
+    thread::sleep(unit);
+    println!("start: spawner reached its first await at {:.2}", units(begin, unit));
+    global.await;
+    local.await;
+}
+// ANCHOR_END: start
+
+// ANCHOR: drop
+async fn drop_handle(ex: &LocalExecutor<'_>, unit: Duration) {
+    let begin = Instant::now();
+    let task = ex.spawn(async move {
+        let _cleanup = Cleanup { label: "drop", begin, unit };
+        Timer::after(unit * 2).await;
+        println!("drop: task finished at {:.2}", units(begin, unit));
+    });
+    Timer::after(unit).await;
+    drop(task); // cancels: `task.detach()` would let it run on
+    println!("drop: handle dropped at {:.2}", units(begin, unit));
+    Timer::after(unit * 2).await;
+    println!("drop: spawner done at {:.2}", units(begin, unit));
+}
+// ANCHOR_END: drop
+
+// ANCHOR: cancel
+async fn cancel(ex: &LocalExecutor<'_>, unit: Duration) {
+    let begin = Instant::now();
+    let task = ex.spawn(async move {
+        let _cleanup = Cleanup { label: "cancel", begin, unit };
+        Timer::after(unit * 10).await;
+        println!("cancel: task finished");
+    });
+    Timer::after(unit).await;
+    println!("cancel: cancel() at {:.2}", units(begin, unit));
+    // Some(output) if it had finished already, None if it was stopped.
+    let output = task.cancel().await;
+    println!("cancel: awaiting it gave: {output:?}");
+}
+// ANCHOR_END: cancel
+
+/// The text a panic was raised with.
+fn message(payload: &(dyn Any + Send)) -> &str {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(text), _) => text,
+        (_, Some(text)) => text,
+        _ => "(not text)",
+    }
+}
+
+// ANCHOR: panic
+async fn panics(ex: &LocalExecutor<'_>, unit: Duration) {
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(|info| {
+        let thread = thread::current();
+        let name = thread.name().unwrap_or("unnamed");
+        println!("panic: hook saw {:?} on thread {name}", message(info.payload()));
+    }));
+
+    // The panic travels to whoever awaits the task: catch it there, or it unwinds on.
+    let task = ex.spawn(async { panic!("boom") });
+    match AssertUnwindSafe(task).catch_unwind().await {
+        Err(payload) => println!("panic: awaiting it re-raised the panic: {:?}", message(payload.as_ref())),
+        Ok(()) => println!("panic: awaiting it gave: ()"),
+    }
+    ex.spawn(async { panic!("nobody awaits this") }).detach();
+    Timer::after(unit).await;
+    println!("panic: the executor carried on");
+
+    panic::set_hook(default_hook);
+}
+// ANCHOR_END: panic
+
+// ANCHOR: nest
+async fn nest(ex: &LocalExecutor<'_>, unit: Duration) {
+    // `block_on` inside a task works: it parks this thread until the timer fires.
+    let begin = Instant::now();
+    smol::block_on(Timer::after(unit));
+    println!("nest: block_on(timer) inside a task: done at {:.2}", units(begin, unit));
+
+    // But nothing else on this thread runs meanwhile. Waiting this way for a task of the
+    // same local executor can never finish: a timeout ends the demo.
+    let begin = Instant::now();
+    let local = ex.spawn(async { "done" });
+    let timeout = async {
+        Timer::after(unit * 2).await;
+        "timed out: deadlock"
+    };
+    let result = smol::block_on(local.or(timeout));
+    println!("nest: block_on(task of this executor): {result} at {:.2}", units(begin, unit));
+
+    // A task on another thread's executor is fine.
+    let global = smol::spawn(async { "done" });
+    println!("nest: block_on(task of the global executor): {}", smol::block_on(global));
+
+    // Right: async code awaits.
+    let begin = Instant::now();
+    Timer::after(unit).await;
+    println!("nest: awaiting instead: done at {:.2}", units(begin, unit));
+}
+// ANCHOR_END: nest
+
+// ANCHOR: exit
+/// A `main` that returns while tasks are still running.
+fn exit(unit: Duration) {
+    let begin = Instant::now();
+    let ex = LocalExecutor::new();
+    smol::block_on(ex.run(async {
+        ex.spawn(async move {
+            let _cleanup = Cleanup { label: "exit (local executor)", begin, unit };
+            Timer::after(unit * 10).await;
+            println!("exit: task finished");
+        })
+        .detach();
+        smol::spawn(async move {
+            let _cleanup = Cleanup { label: "exit (global executor)", begin, unit };
+            Timer::after(unit * 10).await;
+            println!("exit: task finished");
+        })
+        .detach();
+        Timer::after(unit).await;
+        println!("exit: main returns at {:.2}", units(begin, unit));
+    }));
+    // `ex` is dropped here, and its tasks with it. The global executor lives until the
+    // process ends, which stops its threads without dropping anything.
+}
+// ANCHOR_END: exit

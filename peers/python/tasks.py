@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""tasks: what a task is, when it runs, and how it ends.
+
+The Python side of examples/tasks, written for this project. The harness runs it as
+`python3 -u tasks.py --unit <DURATION> --seed <N>`; run it by hand the same way.
+"""
+
+import argparse
+import asyncio
+import re
+import time
+
+
+def duration(text):
+    """Parse a duration such as 1s, 50ms or 250us into seconds."""
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
+    if not match or float(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
+    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+
+
+def units(begin, unit):
+    return (time.perf_counter() - begin) / unit
+
+
+async def sleeper(label, begin, unit, how_long):
+    """Sleeps, then says so; its `finally` is its cleanup, run when it is cancelled too."""
+    try:
+        await asyncio.sleep(how_long * unit)
+        print(f"{label}: task finished at {units(begin, unit):.2f}")
+    finally:
+        print(f"{label}: cleanup ran at {units(begin, unit):.2f}")
+
+
+async def work(label, unit):
+    print(f"{label}: work started")
+    await asyncio.sleep(unit)
+    return "done"
+
+
+async def lazy(unit):
+    coroutine = work("lazy", unit)  # an object: no line of work() has run
+    print("lazy: made the coroutine; nothing has run")
+    await asyncio.sleep(unit)
+    print("lazy: one unit later, still nothing")
+    result = await coroutine  # now it runs, to its end
+    print(f"lazy: awaited it: {result}")
+
+
+async def start(unit):
+    begin = time.perf_counter()
+
+    async def announce():
+        print(f"start: create_task: task started at {units(begin, unit):.2f}")
+
+    task = asyncio.create_task(announce())
+    time.sleep(unit)  # blocking the loop is a bug; here it shows that nothing else runs meanwhile
+    print(f"start: spawner reached its first await at {units(begin, unit):.2f}")
+    await task
+
+
+async def drop_handle(unit):
+    begin = time.perf_counter()
+    task = asyncio.create_task(sleeper("drop", begin, unit, 2))
+    await asyncio.sleep(unit)
+    del task  # the loop still holds the task while it waits: it runs on
+    print(f"drop: handle dropped at {units(begin, unit):.2f}")
+    await asyncio.sleep(2 * unit)
+    print(f"drop: spawner done at {units(begin, unit):.2f}")
+
+
+async def cancel(unit):
+    begin = time.perf_counter()
+    task = asyncio.create_task(sleeper("cancel", begin, unit, 10))
+    await asyncio.sleep(unit)
+    print(f"cancel: cancel() at {units(begin, unit):.2f}")
+    task.cancel()
+    try:
+        await task
+        print("cancel: awaiting it gave: None")
+    except asyncio.CancelledError:
+        print("cancel: awaiting it gave: CancelledError")
+
+
+async def panics(unit):
+    loop = asyncio.get_running_loop()
+
+    def handler(loop, context):
+        print(f"panic: loop exception handler saw: {context['message']}: {context['exception']!r}")
+
+    loop.set_exception_handler(handler)
+
+    async def boom(text):
+        raise RuntimeError(text)
+
+    try:
+        await asyncio.create_task(boom("boom"))
+    except RuntimeError as error:
+        print(f"panic: awaiting it re-raised the exception: {error!r}")
+    asyncio.create_task(boom("nobody awaits this"))  # no reference kept: freed once it fails
+    await asyncio.sleep(unit)
+    print("panic: the loop carried on")
+    loop.set_exception_handler(None)
+
+
+async def nest(unit):
+    inner = asyncio.sleep(unit)
+    try:
+        asyncio.run(inner)
+    except RuntimeError as error:
+        print(f"nest: asyncio.run inside the loop raised: {error}")
+        inner.close()  # it never ran: close it, or Python warns that it was never awaited
+    other_loop = asyncio.new_event_loop()
+    inner = asyncio.sleep(unit)
+    try:
+        other_loop.run_until_complete(inner)
+    except RuntimeError as error:
+        print(f"nest: run_until_complete inside the loop raised: {error}")
+        inner.close()
+    finally:
+        other_loop.close()
+
+    begin = time.perf_counter()
+    await asyncio.sleep(unit)
+    print(f"nest: awaiting instead: done at {units(begin, unit):.2f}")
+
+    result = await asyncio.to_thread(asyncio.run, work("nest", unit))
+    print(f"nest: asyncio.run on a thread of its own: {result}")
+
+
+async def main(unit):
+    await lazy(unit)
+    await start(unit)
+    await drop_handle(unit)
+    await cancel(unit)
+    await panics(unit)
+    await nest(unit)
+
+
+async def exit_with_tasks_running(unit, begin):
+    asyncio.create_task(sleeper("exit", begin, unit, 10))
+    await asyncio.sleep(unit)
+    print(f"exit: main returns at {units(begin, unit):.2f}")
+    # asyncio.run now cancels the task that is still running, and waits for its cleanup.
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unit", type=duration, default=0.1, help="one tutorial second")
+    parser.add_argument("--seed", type=int, default=444, help="unused here")
+    args = parser.parse_args()
+    asyncio.run(main(args.unit))
+    asyncio.run(exit_with_tasks_running(args.unit, time.perf_counter()))
