@@ -86,9 +86,13 @@ pub fn run(mut command: Command, mut echo: impl Write) -> Result<Measurement> {
 fn sample_threads(status_path: &Path, done: &AtomicBool) -> u32 {
     let start = Instant::now();
     let mut peak = 0;
-    while !done.load(Ordering::Relaxed) {
+    // Sample at least once, even when the child finished before this thread started.
+    loop {
         if let Some(n) = std::fs::read_to_string(status_path).ok().as_deref().and_then(threads_in) {
             peak = peak.max(n);
+        }
+        if done.load(Ordering::Relaxed) {
+            break;
         }
         let pause = if start.elapsed() < Duration::from_millis(100) { 1 } else { 5 };
         thread::sleep(Duration::from_millis(pause));

@@ -153,6 +153,9 @@ impl Example {
         A: Args + FromArgMatches,
         F: FnOnce(Context<A>) -> anyhow::Result<()>,
     {
+        // Printing into a closed pipe (`| head`) ends the program quietly, as it does a C
+        // program, instead of panicking in `println!`.
+        sigpipe::reset();
         match self.try_run(std::env::args_os().collect(), variant) {
             Ok(code) => code,
             Err(err) => {

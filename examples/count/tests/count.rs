@@ -178,3 +178,22 @@ fn docs_output_is_fresh() {
     check_docs_output(&path, &run.stdout());
     assert!(run.wall > Duration::from_secs_f64(3.0 * UNIT_SECS));
 }
+
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    for args in [&["sync", "--unit", UNIT][..], &["sync", "tokio", "--unit", UNIT]] {
+        let mut child =
+            Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        // The reader is gone: the next line the program prints hits a closed pipe (`| head -1`).
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.signal(), Some(13), "{args:?}: expected SIGPIPE, got {:?}", output.status);
+    }
+}
