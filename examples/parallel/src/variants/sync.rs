@@ -1,0 +1,41 @@
+//! `parallel` in plain sequential Rust: the baseline.
+//!
+//! Pairs with the synchronous version in "How to Speed Up a CPU-Bound Program" in Real
+//! Python's "Speed Up Your Python Program With Concurrency". One thread sums the squares for
+//! each number in turn. Compiled Rust does this same loop many times faster than CPython, but
+//! like CPython it uses one core.
+//!
+//! Run with: `cargo run --release -p parallel -- sync`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use crate::Params;
+
+// ANCHOR: cpu_bound
+/// The sum of the squares of `0..number`, exact, like Python's integers (`u128` holds it).
+fn cpu_bound(number: u64) -> u128 {
+    (0..number)
+        .map(|i| {
+            // Without `black_box` the optimiser replaces the loop by the closed form
+            // n(n-1)(2n-1)/6, and the program measures nothing.
+            let i = black_box(i);
+            u128::from(i * i)
+        })
+        .sum()
+}
+// ANCHOR_END: cpu_bound
+
+// ANCHOR: main
+fn find_sums(numbers: &[u64]) -> u128 {
+    numbers.iter().map(|&number| cpu_bound(number)).sum()
+}
+
+pub fn run(params: Params) {
+    let numbers = params.numbers();
+    let start = Instant::now();
+    let total = find_sums(&numbers);
+    let duration = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!("sequential: {} sums, total {total}, Duration {duration:.3} seconds", numbers.len());
+}
+// ANCHOR_END: main
