@@ -1,0 +1,65 @@
+//! `race`: `x = x + 1` under pre-emptive and cooperative multitasking.
+//!
+//! Many workers each add one to a shared counter many times. Threads, which the OS may stop
+//! anywhere, lose updates when the read and the write are separate steps; tasks on one async
+//! thread lose none, because a task only gives way at an `.await` — until an `.await` sits
+//! between the read and the write.
+//!
+//! ```text
+//! cargo run -p race                    # every variant, then the comparison table
+//! cargo run -p race -- threads         # one variant, in-process
+//! cargo run -p race -- --workers 2 --increments 1000000
+//! ```
+
+use std::process::ExitCode;
+
+use walkthrough::{Context, Example, Runtime};
+
+mod variants;
+
+/// What every variant is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+/// The flags of `race`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// How many threads or tasks share the counter
+    #[arg(long, value_name = "N", default_value_t = 8, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    workers: u64,
+    /// How many times each of them adds one
+    #[arg(long, value_name = "N", default_value_t = 50_000, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    increments: u64,
+}
+
+fn main() -> ExitCode {
+    Example::new("race", "x = x + 1 under pre-emptive and cooperative multitasking: lost updates")
+        .variants([Runtime::Sync, Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::Rayon])
+        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/race.py"))
+        .run(|cx: Context<Args>| {
+            let params = Params { workers: cx.args.workers, increments: cx.args.increments };
+            match cx.runtime {
+                Runtime::Sync => variants::sync::run(params),
+                Runtime::Threads => variants::threads::run(params),
+                Runtime::Tokio => variants::tokio::run(params)?,
+                Runtime::Smol => variants::smol::run(params),
+                Runtime::Rayon => variants::rayon::run(params),
+                other => unreachable!("race has no {other} variant"),
+            }
+            Ok(())
+        })
+}
