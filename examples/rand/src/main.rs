@@ -1,0 +1,89 @@
+//! `rand`: three coroutines draw random numbers until one beats their threshold.
+//!
+//! `makerandom(idx)` for idx 1, 2 and 3 draws `randint(0, 10)` until the value is above
+//! `10 - idx`, sleeping `idx` tutorial seconds after each miss. The three run concurrently and
+//! share one Python-compatible generator seeded with `--seed` (444, as in the tutorial), so
+//! which coroutine gets which number depends on the order in which they wake.
+//!
+//! ```text
+//! just run rand          # every variant, then the comparison table
+//! just run rand smol     # one variant, in-process
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use walkthrough::timeline::Mark;
+use walkthrough::{Example, NoArgs, Runtime};
+
+mod variants;
+
+/// What every variant is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the shared Python-compatible random number generator.
+    pub seed: i64,
+    /// Whether to colour each coroutine's lines (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+}
+
+fn main() -> ExitCode {
+    Example::new("rand", "random coroutines racing to beat a threshold, sharing one generator")
+        .default_unit(Duration::from_millis(100))
+        .variants([
+            Runtime::Sync,
+            Runtime::Threads,
+            Runtime::Tokio,
+            Runtime::Smol,
+            Runtime::AsyncStd,
+            Runtime::Futures,
+        ])
+        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
+        .timeline_marks(timeline_mark)
+        .run(|cx: walkthrough::Context<NoArgs>| {
+            let params = Params { unit: cx.unit, seed: cx.seed, color: cx.color };
+            match cx.runtime {
+                Runtime::Sync => variants::sync::run(params),
+                Runtime::Threads => variants::threads::run(params),
+                Runtime::Tokio => variants::tokio::run(params)?,
+                Runtime::Smol => variants::smol::run(params),
+                Runtime::AsyncStd => variants::async_std::run(params),
+                Runtime::Futures => variants::futures::run(params)?,
+                other => unreachable!("rand has no {other} variant"),
+            }
+            Ok(())
+        })
+}
+
+/// `--timeline`: one row per coroutine, `x` for each miss, `.` while it sleeps, `*` when it
+/// finishes. Colour codes, if any, are skipped.
+fn timeline_mark(line: &str) -> Option<Mark> {
+    let at = line.find("makerandom(")?;
+    let name = line[at..].split(')').next()?;
+    let row = format!("{name})");
+    if line.contains("too low") {
+        Some(Mark { row, glyph: 'x', fill: Some('.') })
+    } else if line.contains("Finished") {
+        Some(Mark { row, glyph: '*', fill: Some('.') })
+    } else if line.contains("Initiated") {
+        Some(Mark { row, glyph: '>', fill: None })
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeline_rows_are_coroutines_even_in_colour() {
+        let mark = timeline_mark("\x1b[91mmakerandom(2) == 7 too low; retrying.\x1b[0m").unwrap();
+        assert_eq!(mark, Mark { row: "makerandom(2)".into(), glyph: 'x', fill: Some('.') });
+        assert_eq!(timeline_mark("---> Finished: makerandom(3) == 9").unwrap().glyph, '*');
+        assert_eq!(timeline_mark("Initiated makerandom(1).").unwrap().glyph, '>');
+        assert_eq!(timeline_mark("r1: 10, r2: 10, r3: 9"), None);
+    }
+}

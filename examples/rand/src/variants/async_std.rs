@@ -1,0 +1,74 @@
+//! `rand` on async-std (legacy), one task per coroutine on its multi-threaded executor.
+//!
+//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". async-std was discontinued in 2025
+//! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands the tasks to a pool
+//! of worker threads, so they share the generator as `Arc<Mutex<..>>`, and when two wake
+//! together either may draw first: the run says so.
+//!
+//! Run with: `cargo run -p rand -- async-std`
+
+use std::sync::{Arc, Mutex};
+
+use async_std::task;
+// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
+use walkthrough::pyrandom::PyRandom;
+
+use crate::Params;
+
+/// The generator every coroutine draws from, shared across worker threads.
+type SharedRng = Arc<Mutex<PyRandom>>;
+
+/// ANSI colours for makerandom(1), (2) and (3): cyan, red, magenta.
+const COLORS: [&str; 3] = ["\x1b[36m", "\x1b[91m", "\x1b[35m"];
+const RESET: &str = "\x1b[0m";
+
+/// Prints one line of coroutine `idx`, in its colour when the output wants colour.
+fn say(idx: u32, params: Params, text: &str) {
+    if params.color {
+        let color = COLORS[(idx as usize).saturating_sub(1) % COLORS.len()];
+        println!("{color}{text}{RESET}");
+    } else {
+        println!("{text}");
+    }
+}
+
+// ANCHOR: makerandom
+fn draw(rng: &SharedRng) -> i64 {
+    // A std `Mutex` is fine in async code when, as here, it is never held across an await.
+    rng.lock().expect("a task panicked while drawing").randint(0, 10)
+}
+
+async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) -> i64 {
+    say(idx, params, &format!("Initiated makerandom({idx})."));
+    let mut i = draw(&rng);
+    while i <= threshold {
+        say(idx, params, &format!("makerandom({idx}) == {i} too low; retrying."));
+        task::sleep(params.unit * idx).await;
+        i = draw(&rng);
+    }
+    say(idx, params, &format!("---> Finished: makerandom({idx}) == {i}"));
+    i
+}
+// ANCHOR_END: makerandom
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let rng = Arc::new(Mutex::new(PyRandom::new(params.seed)));
+    let [r1, r2, r3] = task::block_on(async {
+        let tasks =
+            [1, 2, 3].map(|idx| task::spawn(makerandom(idx, 10 - i64::from(idx), Arc::clone(&rng), params)));
+        let mut results = [0; 3];
+        for (result, task) in results.iter_mut().zip(tasks) {
+            *result = task.await;
+        }
+        results
+    });
+    println!();
+    println!("r1: {r1}, r2: {r2}, r3: {r3}");
+    println!(
+        "(async-std: its tasks run on several worker threads; when two wake at the same moment \
+         either may draw first, so these can differ from Python's for the same seed)"
+    );
+}
+// ANCHOR_END: main

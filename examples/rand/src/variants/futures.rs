@@ -1,0 +1,70 @@
+//! `rand` on the `futures` crate's single-threaded `LocalPool`.
+//!
+//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". A `LocalPool` runs spawned tasks on this
+//! thread, in the order they are woken; the sleeps come from `futures-timer`, whose thread
+//! wakes them in deadline order. So the same seed gives the same numbers as Python. (With
+//! `futures::join!` instead of tasks, coroutines that wake together would be polled in the
+//! join's own order, not their timers'.)
+//!
+//! Run with: `cargo run -p rand -- futures`
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::executor::LocalPool;
+use futures::task::{LocalSpawnExt, SpawnError};
+use futures_timer::Delay;
+// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
+use walkthrough::pyrandom::PyRandom;
+
+use crate::Params;
+
+/// The generator every coroutine draws from; one thread, so no lock.
+type SharedRng = Rc<RefCell<PyRandom>>;
+
+/// ANSI colours for makerandom(1), (2) and (3): cyan, red, magenta.
+const COLORS: [&str; 3] = ["\x1b[36m", "\x1b[91m", "\x1b[35m"];
+const RESET: &str = "\x1b[0m";
+
+/// Prints one line of coroutine `idx`, in its colour when the output wants colour.
+fn say(idx: u32, params: Params, text: &str) {
+    if params.color {
+        let color = COLORS[(idx as usize).saturating_sub(1) % COLORS.len()];
+        println!("{color}{text}{RESET}");
+    } else {
+        println!("{text}");
+    }
+}
+
+// ANCHOR: makerandom
+async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) -> i64 {
+    say(idx, params, &format!("Initiated makerandom({idx})."));
+    let mut i = rng.borrow_mut().randint(0, 10);
+    while i <= threshold {
+        say(idx, params, &format!("makerandom({idx}) == {i} too low; retrying."));
+        Delay::new(params.unit * idx).await;
+        i = rng.borrow_mut().randint(0, 10);
+    }
+    say(idx, params, &format!("---> Finished: makerandom({idx}) == {i}"));
+    i
+}
+// ANCHOR_END: makerandom
+
+// ANCHOR: main
+pub fn run(params: Params) -> Result<(), SpawnError> {
+    let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
+    let mut pool = LocalPool::new();
+    let spawner = pool.spawner();
+    let mut tasks = Vec::new();
+    for idx in [1, 2, 3] {
+        let coroutine = makerandom(idx, 10 - i64::from(idx), Rc::clone(&rng), params);
+        tasks.push(spawner.spawn_local_with_handle(coroutine)?);
+    }
+    let results = pool.run_until(futures::future::join_all(tasks));
+    let [r1, r2, r3] = [results[0], results[1], results[2]];
+    println!();
+    println!("r1: {r1}, r2: {r2}, r3: {r3}");
+    Ok(())
+}
+// ANCHOR_END: main

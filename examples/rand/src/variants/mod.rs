@@ -1,0 +1,9 @@
+//! One file per runtime. Each is self-contained: copy it, swap `Params` for your own values,
+//! and `PyRandom` for the `rand` crate when you do not need Python's exact numbers.
+
+pub mod async_std;
+pub mod futures;
+pub mod smol;
+pub mod sync;
+pub mod threads;
+pub mod tokio;

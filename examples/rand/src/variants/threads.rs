@@ -1,0 +1,67 @@
+//! `rand` with one OS thread per coroutine.
+//!
+//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". The three loops run on three threads and
+//! share the generator through a `Mutex`. When two threads wake at the same moment, the OS
+//! decides which one locks the generator first, so the same seed can hand out its numbers in
+//! another order than asyncio's loop does, and the run says so.
+//!
+//! Run with: `cargo run -p rand -- threads`
+
+use std::sync::Mutex;
+use std::thread;
+
+// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
+use walkthrough::pyrandom::PyRandom;
+
+use crate::Params;
+
+/// ANSI colours for makerandom(1), (2) and (3): cyan, red, magenta.
+const COLORS: [&str; 3] = ["\x1b[36m", "\x1b[91m", "\x1b[35m"];
+const RESET: &str = "\x1b[0m";
+
+/// Prints one line of coroutine `idx`, in its colour when the output wants colour.
+fn say(idx: u32, params: Params, text: &str) {
+    if params.color {
+        let color = COLORS[(idx as usize).saturating_sub(1) % COLORS.len()];
+        println!("{color}{text}{RESET}");
+    } else {
+        println!("{text}");
+    }
+}
+
+// ANCHOR: makerandom
+fn draw(rng: &Mutex<PyRandom>) -> i64 {
+    rng.lock().expect("a thread panicked while drawing").randint(0, 10)
+}
+
+fn makerandom(idx: u32, threshold: i64, rng: &Mutex<PyRandom>, params: Params) -> i64 {
+    say(idx, params, &format!("Initiated makerandom({idx})."));
+    let mut i = draw(rng);
+    while i <= threshold {
+        say(idx, params, &format!("makerandom({idx}) == {i} too low; retrying."));
+        thread::sleep(params.unit * idx);
+        i = draw(rng);
+    }
+    say(idx, params, &format!("---> Finished: makerandom({idx}) == {i}"));
+    i
+}
+// ANCHOR_END: makerandom
+
+// ANCHOR: main
+pub fn run(params: Params) {
+    let rng = Mutex::new(PyRandom::new(params.seed));
+    let [r1, r2, r3] = thread::scope(|scope| {
+        let rng = &rng;
+        let threads =
+            [1, 2, 3].map(|idx| scope.spawn(move || makerandom(idx, 10 - i64::from(idx), rng, params)));
+        threads.map(|thread| thread.join().expect("makerandom panicked"))
+    });
+    println!();
+    println!("r1: {r1}, r2: {r2}, r3: {r3}");
+    println!(
+        "(threads: when two threads wake at the same moment, the OS picks which one draws first, \
+         so these can differ from Python's for the same seed)"
+    );
+}
+// ANCHOR_END: main

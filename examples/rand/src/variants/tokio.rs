@@ -1,0 +1,72 @@
+//! `rand` on tokio, one task per coroutine on a single thread.
+//!
+//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough". Each `makerandom` is spawned as a task, as
+//! `asyncio.gather` wraps each coroutine in one. The current-thread flavour with a
+//! `LocalSet` runs them all on this thread, like asyncio's loop: they share the generator as
+//! an `Rc<RefCell<..>>`, and tasks that wake together run in the order their timers fired,
+//! so the same seed gives the same numbers as Python.
+//!
+//! Run with: `cargo run -p rand -- tokio`
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use tokio::task::{self, JoinError, LocalSet};
+use tokio::time::sleep;
+// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
+use walkthrough::pyrandom::PyRandom;
+
+use crate::Params;
+
+/// The generator every coroutine draws from; one thread, so no lock.
+type SharedRng = Rc<RefCell<PyRandom>>;
+
+/// ANSI colours for makerandom(1), (2) and (3): cyan, red, magenta.
+const COLORS: [&str; 3] = ["\x1b[36m", "\x1b[91m", "\x1b[35m"];
+const RESET: &str = "\x1b[0m";
+
+/// Prints one line of coroutine `idx`, in its colour when the output wants colour.
+fn say(idx: u32, params: Params, text: &str) {
+    if params.color {
+        let color = COLORS[(idx as usize).saturating_sub(1) % COLORS.len()];
+        println!("{color}{text}{RESET}");
+    } else {
+        println!("{text}");
+    }
+}
+
+// ANCHOR: makerandom
+async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) -> i64 {
+    say(idx, params, &format!("Initiated makerandom({idx})."));
+    let mut i = rng.borrow_mut().randint(0, 10);
+    while i <= threshold {
+        say(idx, params, &format!("makerandom({idx}) == {i} too low; retrying."));
+        sleep(params.unit * idx).await;
+        i = rng.borrow_mut().randint(0, 10);
+    }
+    say(idx, params, &format!("---> Finished: makerandom({idx}) == {i}"));
+    i
+}
+// ANCHOR_END: makerandom
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread")]
+pub async fn run(params: Params) -> Result<(), JoinError> {
+    let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
+    let [r1, r2, r3] = LocalSet::new()
+        .run_until(async {
+            let tasks = [1, 2, 3]
+                .map(|idx| task::spawn_local(makerandom(idx, 10 - i64::from(idx), Rc::clone(&rng), params)));
+            let mut results = [0; 3];
+            for (result, task) in results.iter_mut().zip(tasks) {
+                *result = task.await?;
+            }
+            Ok::<_, JoinError>(results)
+        })
+        .await?;
+    println!();
+    println!("r1: {r1}, r2: {r2}, r3: {r3}");
+    Ok(())
+}
+// ANCHOR_END: main

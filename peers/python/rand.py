@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""rand: three coroutines draw random numbers until one beats their threshold.
+
+The Python side of examples/rand, written for this project. The harness runs it as
+`python3 -u rand.py --unit <DURATION> --seed <N>`; run it by hand the same way.
+makerandom(idx) for idx 1, 2, 3 draws randint(0, 10) until the value is above 10 - idx,
+sleeping idx tutorial seconds after each miss. All three share the `random` module's one
+generator, seeded once at the start.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import sys
+
+# Cyan, red and magenta for makerandom(1), (2) and (3); RESET ends a colour.
+COLORS = ("\033[36m", "\033[91m", "\033[35m")
+RESET = "\033[0m"
+
+
+def duration(text):
+    """Parse a duration such as 1s, 50ms or 250us into seconds."""
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
+    if not match or float(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
+    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+
+
+def wants_color():
+    """Colour on a terminal (or when the Rust harness says its own stdout is one), never with NO_COLOR."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or "WALKTHROUGH_COLOR" in os.environ
+
+
+def say(idx, color, text):
+    print(f"{COLORS[(idx - 1) % 3]}{text}{RESET}" if color else text)
+
+
+async def makerandom(idx, threshold, unit, color):
+    say(idx, color, f"Initiated makerandom({idx}).")
+    value = random.randint(0, 10)
+    while value <= threshold:
+        say(idx, color, f"makerandom({idx}) == {value} too low; retrying.")
+        await asyncio.sleep(idx * unit)
+        value = random.randint(0, 10)
+    say(idx, color, f"---> Finished: makerandom({idx}) == {value}")
+    return value
+
+
+async def main(unit, color):
+    # gather wraps each coroutine in a task; the tasks start in this order.
+    return await asyncio.gather(*(makerandom(idx, 10 - idx, unit, color) for idx in (1, 2, 3)))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--seed", type=int, default=444, help="seed of the random generator")
+    args = parser.parse_args()
+    random.seed(args.seed)
+    r1, r2, r3 = asyncio.run(main(args.unit, wants_color()))
+    print()
+    print(f"r1: {r1}, r2: {r2}, r3: {r3}")
