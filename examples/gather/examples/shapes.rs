@@ -19,6 +19,10 @@ const SHAPES: &[(&str, &str)] = &[
     ("tokio-ct-join-all", "tokio current-thread: futures::future::join_all over N sleeps, one task"),
     ("tokio-ct-unordered", "tokio current-thread: FuturesUnordered over N sleeps, one task"),
     ("tokio-ct-join-all-unconstrained", "as tokio-ct-join-all, inside tokio::task::unconstrained"),
+    ("tokio-mt-spawn-in-task", "tokio multi-thread: spawn N tasks from a worker, await the handles in order"),
+    ("tokio-ct-unordered-unconstrained", "as tokio-ct-unordered, inside tokio::task::unconstrained"),
+    ("futures-unordered-async-io", "futures block_on(FuturesUnordered over N async-io Timers)"),
+    ("futures-localpool-spawn-async-io", "as futures-localpool-spawn, sleeping on async-io Timers"),
     ("smol-local-spawn", "smol LocalExecutor: spawn N tasks, await the Tasks in order"),
     ("smol-spawn", "smol::spawn on the global executor, await the Tasks in order"),
     ("smol-join-all", "smol::block_on(join_all over N Timers), one task"),
@@ -59,6 +63,67 @@ fn main() {
                 .collect::<FuturesUnordered<_>>()
                 .collect::<Vec<_>>(),
         ),
+        "tokio-mt-spawn-in-task" => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async {
+                tokio::spawn(async move {
+                    let handles: Vec<_> = (0..n)
+                        .map(|i| {
+                            tokio::spawn(async move {
+                                tokio::time::sleep(unit).await;
+                                i
+                            })
+                        })
+                        .collect();
+                    let mut out = Vec::with_capacity(n);
+                    for handle in handles {
+                        out.push(handle.await.expect("no panic"));
+                    }
+                    out
+                })
+                .await
+                .expect("no panic")
+            })
+        }
+        "tokio-ct-unordered-unconstrained" => tokio_ct().block_on(tokio::task::unconstrained(
+            (0..n)
+                .map(|i| async move {
+                    tokio::time::sleep(unit).await;
+                    i
+                })
+                .collect::<FuturesUnordered<_>>()
+                .collect::<Vec<_>>(),
+        )),
+        "futures-unordered-async-io" => futures::executor::block_on(
+            (0..n)
+                .map(|i| async move {
+                    smol::Timer::after(unit).await;
+                    i
+                })
+                .collect::<FuturesUnordered<_>>()
+                .collect::<Vec<_>>(),
+        ),
+        "futures-localpool-spawn-async-io" => {
+            let mut pool = futures::executor::LocalPool::new();
+            let spawner = pool.spawner();
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    spawner
+                        .spawn_local_with_handle(async move {
+                            smol::Timer::after(unit).await;
+                            i
+                        })
+                        .expect("the pool is alive")
+                })
+                .collect();
+            pool.run_until(async {
+                let mut out = Vec::with_capacity(n);
+                for handle in handles {
+                    out.push(handle.await);
+                }
+                out
+            })
+        }
         "tokio-ct-join-all-unconstrained" => tokio_ct().block_on(tokio::task::unconstrained(
             futures::future::join_all((0..n).map(|i| async move {
                 tokio::time::sleep(unit).await;
@@ -198,7 +263,10 @@ fn tokio_ct() -> tokio::runtime::Runtime {
 }
 
 fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
-    builder.enable_all().build().expect("a runtime").block_on(async {
+    let t0 = Instant::now();
+    let rt = builder.enable_all().build().expect("a runtime");
+    eprintln!("built at {:?}", t0.elapsed());
+    let out = rt.block_on(async {
         let handles: Vec<_> = (0..n)
             .map(|i| {
                 tokio::spawn(async move {
@@ -207,12 +275,20 @@ fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -
                 })
             })
             .collect();
+        eprintln!("spawned at {:?}", t0.elapsed());
         let mut out = Vec::with_capacity(n);
         for handle in handles {
             out.push(handle.await.expect("no panic"));
+            if out.len() == 1 {
+                eprintln!("first at {:?}", t0.elapsed());
+            }
         }
+        eprintln!("all at {:?}", t0.elapsed());
         out
-    })
+    });
+    drop(rt);
+    eprintln!("dropped at {:?}", t0.elapsed());
+    out
 }
 
 fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {

@@ -28,7 +28,12 @@ pub struct Params {
 struct Flags {
     /// Scale mode: gather N tasks that each sleep one unit, and print the wall time and the
     /// overhead (wall time minus one unit)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=10_000_000),
+        allow_negative_numbers = true
+    )]
     tasks: Option<u32>,
 }
 
