@@ -18,16 +18,24 @@ use crate::Params;
 
 /// Runs `increment` `increments` times on each of `workers` threads, all started together.
 fn on_threads(params: Params, increment: impl Fn() + Sync) {
-    // Each thread waits here, spinning, until all have started: then the threads that the
-    // cores are running begin together, within nanoseconds. (A `std::sync::Barrier` puts them
-    // to sleep, and they wake one by one: a short run may end before the next one wakes.)
+    // Each thread waits here until all have started, so that they overlap instead of finishing
+    // one by one while the next is still being created. It spins for a while first: then the
+    // threads on the cores when the last one arrives all start within nanoseconds (threads
+    // asleep in a `std::sync::Barrier` wake one by one). Then it yields, so that many waiting
+    // threads don't starve the one that is still starting them.
     let ready = AtomicU64::new(0);
     thread::scope(|scope| {
         for _ in 0..params.workers {
             scope.spawn(|| {
                 ready.fetch_add(1, Ordering::AcqRel);
+                let mut spins = 0;
                 while ready.load(Ordering::Acquire) < params.workers {
-                    std::hint::spin_loop();
+                    if spins < 20_000 {
+                        spins += 1;
+                        std::hint::spin_loop();
+                    } else {
+                        thread::yield_now();
+                    }
                 }
                 for _ in 0..params.increments {
                     increment();
