@@ -90,6 +90,16 @@ fn threads_lose_updates_with_a_separate_load_and_store() {
 }
 
 #[test]
+fn a_thousand_threads_start_promptly() {
+    // Threads that only spin while they wait for the rest starved the thread starting them:
+    // 1000 took 3.5 minutes. Spinning a little, then yielding, takes seconds.
+    let run = run(&["threads", "--workers", "1000", "--increments", "1"]);
+    assert!(run.success(), "{}", run.stderr());
+    assert_eq!(lost(&counts(&run), "fetch_add"), 0);
+    assert!(run.wall.as_secs() < 30, "1000 threads took {:?}", run.wall);
+}
+
+#[test]
 fn one_thread_alone_loses_nothing() {
     let run = run(&["threads", "--workers", "1", "--increments", "100000"]);
     assert!(counts(&run).iter().all(|(_, _, lost)| *lost == 0), "{}", run.stdout());
