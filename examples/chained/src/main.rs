@@ -35,7 +35,7 @@ pub struct Params {
     pub seed: i64,
 }
 
-/// `chained`'s own arguments.
+// `chained`'s own arguments. (A `///` comment here would become the `--help` about line.)
 #[derive(clap::Args, Debug, Clone)]
 struct ChainArgs {
     /// The chains to run, by number; a number only names its chain [at most 10000 of them]
