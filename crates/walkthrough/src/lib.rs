@@ -262,11 +262,7 @@ impl Example {
         let names: Vec<&'static str> = available.iter().map(|r| r.name()).chain(["all"]).collect();
         let listed: Vec<String> =
             available.iter().map(|r| format!("  {:<10} {}", r.name(), r.summary())).collect();
-        let mut command = clap::Command::new(self.name).about(self.about).after_help(format!(
-            "Runtimes (any number, anywhere on the line; default: all, in this order):\n{}",
-            listed.join("\n")
-        ));
-        command = A::augment_args(command);
+        let mut command = A::augment_args(clap::Command::new(self.name));
         let has_positionals = command.get_positionals().next().is_some();
         if !has_positionals {
             command = command.arg(
@@ -278,7 +274,11 @@ impl Example {
                     .help("Runtimes to run [default: all]"),
             );
         }
-        Common::augment_args(command)
+        // `augment_args` copies each struct's doc comment into `about`: set ours last.
+        Common::augment_args(command).about(self.about).long_about(None::<&str>).after_help(format!(
+            "Runtimes (any number, anywhere on the line; default: all, in this order):\n{}",
+            listed.join("\n")
+        ))
     }
 
     /// How to run one runtime as a child: this binary again, or the Python peer.
