@@ -164,6 +164,7 @@ fn help_lists_the_runtimes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
+    assert!(stdout.starts_with("sync vs async count()"), "--help does not open with the about: {stdout}");
     for name in ["sync", "threads", "tokio", "smol", "async-std", "futures", "python", "--unit", "--timeline"]
     {
         assert!(stdout.contains(name), "--help does not mention {name}");
