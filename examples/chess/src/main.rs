@@ -215,7 +215,7 @@ fn exhibition(runtime: Runtime, unit: Duration, flags: &Flags) -> anyhow::Result
     let wall = unit.as_secs_f64() * ideal as f64;
     if wall > MAX_WALL.as_secs_f64() {
         return Err(UsageError(format!(
-            "this exhibition would take {:.1} hours at --unit {}; the most is 24: use a smaller --unit",
+            "this exhibition would take {:.1} hours at --unit {} (the most is 24): use a smaller --unit",
             wall / 3600.0,
             walkthrough::unit::human(unit)
         ))

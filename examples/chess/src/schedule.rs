@@ -84,6 +84,7 @@ fn one_board_at_a_time(boards: usize, shape: Shape) -> Schedule {
     Schedule { length: game_over.last().copied().unwrap_or(0), game_over, waiting }
 }
 
+// ANCHOR: board_to_board
 /// One master and `boards` boards, board to board.
 fn board_to_board(boards: usize, shape: Shape) -> Schedule {
     let mut moves_left = vec![shape.moves; boards];
@@ -132,6 +133,7 @@ fn next_ready(ready: &BTreeSet<usize>, at: Option<usize>) -> Option<usize> {
     let from = at.map_or(0, |at| at + 1);
     ready.range(from..).next().or_else(|| ready.iter().next()).copied()
 }
+// ANCHOR_END: board_to_board
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,22 @@
-//! `chess` on the `futures` crate: the master is a task, and the boards queue for her.
+//! `chess` on the `futures` crate: each master a thread of her own, the boards tasks.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
 //! Python: A Complete Walkthrough". `futures::lock::Mutex` promises no order among its
-//! waiters, so instead of a lock she is a task of her own that serves requests from a channel,
-//! first come first served: one loop can only make one move at a time. The executor is a
-//! `ThreadPool` of one thread per master; the sleeps come from `futures-timer`.
+//! waiters, so instead of a lock the master is a loop of her own that serves requests from a
+//! channel, first come first served: a loop can only make one move at a time. Her thinking
+//! runs on her own thread (`block_on`), the boards' waiting on a `LocalPool` on this one: the
+//! usual split of work from waiting. The sleeps come from `futures-timer`.
 //!
 //! Run with: `cargo run -p chess -- futures` (add `--masters 2` for two masters in parallel)
 
 use std::io;
+use std::thread;
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
-use futures::executor::{ThreadPool, block_on};
-use futures::task::SpawnExt;
-use futures::{StreamExt, future};
+use futures::executor::{LocalPool, block_on};
+use futures::task::LocalSpawnExt;
 use futures_timer::Delay;
 
 use crate::Params;
@@ -69,25 +71,29 @@ async fn play_game(board: usize, master: mpsc::UnboundedSender<Request>, params:
 // ANCHOR: main
 /// Plays the exhibition and returns how long it took.
 pub fn run(params: Params) -> io::Result<Duration> {
-    // A master thinking keeps a thread busy: K masters need K threads to think at once.
-    let pool = ThreadPool::builder().pool_size(params.masters).name_prefix("futures-").create()?;
     let start = Instant::now();
-    let doors: Vec<_> = (0..params.masters)
-        .map(|_| {
+    thread::scope(|scope| {
+        // Each master thinks on a thread of her own, so that the boards' tasks never wait
+        // for her to finish a move before their opponents can start thinking.
+        let mut doors = Vec::new();
+        for n in 1..=params.masters {
             let (door, requests) = mpsc::unbounded();
-            pool.spawn_ok(master(requests, params));
-            door
-        })
-        .collect();
-    let games = (1..=params.opponents)
-        .map(|board| {
+            thread::Builder::new()
+                .name(format!("master-{n}"))
+                .spawn_scoped(scope, move || block_on(master(requests, params)))?;
+            doors.push(door);
+        }
+        // The boards only wait: one thread runs them all.
+        let mut boards = LocalPool::new();
+        for board in 1..=params.opponents {
             let door = doors[(board - 1) % doors.len()].clone();
-            pool.spawn_with_handle(play_game(board, door, params, start)).map_err(io::Error::other)
-        })
-        .collect::<io::Result<Vec<_>>>()?;
-    // Only the boards hold doors now: when the last game ends, the masters leave.
-    drop(doors);
-    block_on(future::join_all(games));
+            boards.spawner().spawn_local(play_game(board, door, params, start)).map_err(io::Error::other)?;
+        }
+        // Only the boards hold doors now: when the last game ends, the masters leave.
+        drop(doors);
+        boards.run();
+        Ok::<_, io::Error>(())
+    })?;
     let took = start.elapsed();
     let seconds = took.as_secs_f64() / params.unit.as_secs_f64();
     println!(
