@@ -3,7 +3,7 @@
 //! (an `.await` between read and write) is deterministic. The pre-emptive one is not: it needs
 //! threads that really overlap or are interrupted mid-increment, so that test gives the debug
 //! build 8 threads x 200 000 increments (about 0.3 s a run) and up to five attempts. On a
-//! two-core machine shared with eight builds, 10 runs in 10 lost updates that way, where the
+//! two-core machine shared with other builds, 10 runs in 10 lost updates that way, where the
 //! default 50 000 lost in 9 runs of 20.
 
 use std::path::{Path, PathBuf};
