@@ -1,9 +1,16 @@
 //! Runs the built `offload` binary for every runtime and checks what it prints: the blocked
 //! loop is reported, the fixes keep the heartbeat ticking (as ratios with margins, never as
 //! absolute times), the pools return exact results in order, and bad input is refused.
+//!
+//! The timing checks run one at a time (they spin CPU loops, and would disturb each other on a
+//! small machine), and each gets up to three attempts: a stall from outside, such as another
+//! program busy on every core, can only make a fixed variant look blocked, never make a blocked
+//! one look fixed, so one clean run in three is proof enough, while a real regression fails all
+//! three.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 
 use walkthrough::testing::{Run, check_docs_output, normalise, number_after, workspace_root};
 
@@ -22,6 +29,32 @@ const WORKER_LINES: [&str; 6] = [
 
 fn run(args: &[&str]) -> Run {
     Run::new(BIN, args)
+}
+
+/// Held by the tests whose checks are about timing, so that they do not run at the same time.
+static TIMING: Mutex<()> = Mutex::new(());
+
+/// Runs `attempt` up to three times, one timing test at a time; passes on the first `Ok`.
+fn with_retries(what: &str, mut attempt: impl FnMut() -> Result<(), String>) {
+    let _turn = TIMING.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        match attempt() {
+            Ok(()) => return,
+            Err(why) => failures.push(why),
+        }
+    }
+    panic!("{what} failed three times:\n{}", failures.join("\n---\n"));
+}
+
+/// `return Err(...)` with a message unless `cond` holds.
+macro_rules! check {
+    ($cond:expr, $($why:tt)+) => {
+        let holds: bool = $cond;
+        if !holds {
+            return Err(format!($($why)+));
+        }
+    };
 }
 
 /// The output cut at its headings (lines that are not indented): (heading, indented lines).
@@ -56,31 +89,34 @@ fn done_in(body: &[String], call: &str) -> f64 {
 #[test]
 fn a_blocked_loop_is_reported_and_the_fixes_keep_the_heartbeat_ticking() {
     for runtime in LOOPS {
-        let run = run(&[runtime, "--unit", UNIT]);
-        assert!(run.success(), "{runtime}: {}", run.stderr());
-        let sections = sections(&run);
-        let stdout = run.stdout();
-        assert_eq!(sections.len(), if runtime == "tokio" { 3 } else { 2 }, "{runtime}:\n{stdout}");
-        let (heading, mistake) = &sections[0];
-        assert!(heading.starts_with("the mistake:"), "{runtime}:\n{stdout}");
-        assert!(sections[1].0.starts_with("the fix:"), "{runtime}:\n{stdout}");
+        with_retries(runtime, || {
+            let run = run(&[runtime, "--unit", UNIT]);
+            assert!(run.success(), "{runtime}: {}", run.stderr());
+            let sections = sections(&run);
+            let stdout = run.stdout();
+            assert_eq!(sections.len(), if runtime == "tokio" { 3 } else { 2 }, "{runtime}:\n{stdout}");
+            let (heading, mistake) = &sections[0];
+            assert!(heading.starts_with("the mistake:"), "{runtime}:\n{stdout}");
+            assert!(sections[1].0.starts_with("the fix:"), "{runtime}:\n{stdout}");
 
-        // The mistake: each one-second call shows up as a gap of about a second.
-        let stalls = blocked(mistake);
-        assert!(stalls.iter().filter(|&&s| s >= 0.9).count() >= 2, "{runtime}: {stalls:?}\n{stdout}");
-        let worst = longest_gap(mistake);
-        assert!((0.9..2.0).contains(&worst), "{runtime}: longest gap {worst}\n{stdout}");
+            // The mistake: each one-second call shows up as a gap of about a second.
+            let stalls = blocked(mistake);
+            check!(stalls.iter().filter(|&&s| s >= 0.9).count() >= 2, "{runtime}: {stalls:?}\n{stdout}");
+            let worst = longest_gap(mistake);
+            check!((0.9..2.0).contains(&worst), "{runtime}: longest gap {worst}\n{stdout}");
 
-        // The fixes: the heartbeat's longest gap stays far below the blocked one.
-        for (heading, body) in &sections[1..] {
-            let gap = longest_gap(body);
-            assert!(gap < 0.5 * worst, "{runtime} / {heading}: gap {gap} vs blocked {worst}\n{stdout}");
-            assert!(blocked(body).iter().all(|&s| s < 0.5 * worst), "{runtime} / {heading}:\n{stdout}");
-        }
-        // spawn_blocking and friends run both calls at once: about one second, not two.
-        let fix = &sections[1].1;
-        assert!(done_in(fix, "blocking_io()") < 1.6, "{runtime}:\n{stdout}");
-        assert!(done_in(fix, "cpu_bound()") < 1.6, "{runtime}:\n{stdout}");
+            // The fixes: the heartbeat's longest gap stays far below the blocked one.
+            for (heading, body) in &sections[1..] {
+                let gap = longest_gap(body);
+                check!(gap < 0.5 * worst, "{runtime} / {heading}: gap {gap} vs blocked {worst}\n{stdout}");
+                check!(blocked(body).iter().all(|&s| s < 0.5 * worst), "{runtime} / {heading}:\n{stdout}");
+            }
+            // spawn_blocking and friends run both calls at once: about one second, not two.
+            let fix = &sections[1].1;
+            check!(done_in(fix, "blocking_io()") < 1.6, "{runtime}:\n{stdout}");
+            check!(done_in(fix, "cpu_bound()") < 1.6, "{runtime}:\n{stdout}");
+            Ok(())
+        });
     }
 }
 
@@ -114,30 +150,36 @@ fn the_logs_name_the_thread_that_ran_each_call() {
 
 #[test]
 fn rayon_computes_off_the_loop_and_keeps_map_in_order() {
-    let run = run(&["rayon", "--unit", UNIT]);
-    assert!(run.success(), "{}", run.stderr());
-    let stdout = run.stdout();
-    let sections = sections(&run);
-    assert_eq!(sections.len(), 2, "{stdout}");
-    assert!(sections[0].0.starts_with("the fix: cpu_bound() handed to rayon"), "{stdout}");
-    assert!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
-    assert!(blocked(&sections[0].1).is_empty(), "{stdout}");
-    assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
-    assert!(run.stderr().contains(" rayon-"), "no rayon thread in the logs: {}", run.stderr());
+    with_retries("rayon", || {
+        let run = run(&["rayon", "--unit", UNIT]);
+        assert!(run.success(), "{}", run.stderr());
+        let stdout = run.stdout();
+        let sections = sections(&run);
+        assert_eq!(sections.len(), 2, "{stdout}");
+        assert!(sections[0].0.starts_with("the fix: cpu_bound() handed to rayon"), "{stdout}");
+        assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
+        assert!(run.stderr().contains(" rayon-"), "no rayon thread in the logs: {}", run.stderr());
+        check!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
+        check!(blocked(&sections[0].1).is_empty(), "{stdout}");
+        Ok(())
+    });
 }
 
 #[test]
 fn threads_have_no_loop_to_block_and_the_pool_returns_in_order() {
-    let run = run(&["threads", "--unit", UNIT]);
-    assert!(run.success(), "{}", run.stderr());
-    let stdout = run.stdout();
-    let sections = sections(&run);
-    assert_eq!(sections.len(), 2, "{stdout}");
-    // Main blocked for two units in a row, yet the heartbeat thread never waited long.
-    assert!(done_in(&sections[0].1, "blocking_io()") >= 0.9, "{stdout}");
-    assert!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
-    assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
-    assert!(run.stderr().contains(" pool-"), "no pool thread in the logs: {}", run.stderr());
+    with_retries("threads", || {
+        let run = run(&["threads", "--unit", UNIT]);
+        assert!(run.success(), "{}", run.stderr());
+        let stdout = run.stdout();
+        let sections = sections(&run);
+        assert_eq!(sections.len(), 2, "{stdout}");
+        assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
+        assert!(run.stderr().contains(" pool-"), "no pool thread in the logs: {}", run.stderr());
+        // Main blocked for two units in a row, yet the heartbeat thread never waited long.
+        assert!(done_in(&sections[0].1, "blocking_io()") >= 0.9, "{stdout}");
+        check!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
+        Ok(())
+    });
 }
 
 #[test]
@@ -183,7 +225,8 @@ fn bench_prints_one_well_formed_line_per_api() {
         let run = run(&[runtime, "--bench", "200"]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         let lines = run.lines();
-        assert_eq!(lines.len(), if runtime == "tokio" { 2 } else { 1 }, "{runtime}: {lines:?}");
+        let apis = if matches!(runtime, "tokio" | "futures") { 2 } else { 1 };
+        assert_eq!(lines.len(), apis, "{runtime}: {lines:?}");
         for line in &lines {
             let (api, rest) = line.split_once(": ").unwrap_or_else(|| panic!("{line:?}"));
             assert!(!api.is_empty());
@@ -207,34 +250,39 @@ fn bench_of_every_runtime_ends_with_the_table() {
     {
         assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
     }
-    // Eight lines from Rust (tokio has two) and one from Python, unless python3 is missing.
+    // Nine lines from Rust (tokio and futures have two) and one from Python, unless python3
+    // is missing.
     let trips = stdout.matches(": 50 round trips in ").count();
     let python_skipped = stdout.contains("skipped: python3 not found");
-    assert_eq!(trips, if python_skipped { 8 } else { 9 }, "{stdout}");
+    assert_eq!(trips, if python_skipped { 9 } else { 10 }, "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("runtime ")), "no table:\n{stdout}");
 }
 
 #[test]
 fn python_peer_prints_the_same_lines_or_is_skipped() {
-    let run = run(&["python", "--unit", UNIT]);
-    assert!(run.success(), "{}", run.stderr());
-    let lines = run.lines();
-    if lines.first().is_some_and(|l| l.starts_with("skipped")) {
-        assert_eq!(lines, ["skipped: python3 not found"]);
-        return;
-    }
-    let stdout = run.stdout();
-    let sections = sections(&run);
-    assert_eq!(sections.len(), 4, "{stdout}");
-    let worst = longest_gap(&sections[0].1);
-    assert!(worst >= 0.9 && blocked(&sections[0].1).len() >= 2, "{stdout}");
-    assert!(longest_gap(&sections[1].1) < 0.5 * worst, "{stdout}");
-    assert_eq!(sections[2].1, WORKER_LINES, "{stdout}");
-    assert_eq!(sections[3].1, WORKER_LINES, "{stdout}");
+    with_retries("python", || {
+        let run = run(&["python", "--unit", UNIT]);
+        assert!(run.success(), "{}", run.stderr());
+        let lines = run.lines();
+        if lines.first().is_some_and(|l| l.starts_with("skipped")) {
+            assert_eq!(lines, ["skipped: python3 not found"]);
+            return Ok(());
+        }
+        let stdout = run.stdout();
+        let sections = sections(&run);
+        assert_eq!(sections.len(), 4, "{stdout}");
+        assert_eq!(sections[2].1, WORKER_LINES, "{stdout}");
+        assert_eq!(sections[3].1, WORKER_LINES, "{stdout}");
+        let worst = longest_gap(&sections[0].1);
+        check!(worst >= 0.9 && blocked(&sections[0].1).len() >= 2, "{stdout}");
+        check!(longest_gap(&sections[1].1) < 0.5 * worst, "{stdout}");
+        Ok(())
+    });
 
-    let run = self::run(&["python", "--bench", "30"]);
+    let run = run(&["python", "--bench", "30"]);
     assert!(run.success(), "{}", run.stderr());
-    assert!(run.stdout().contains(": 30 round trips in "), "{}", run.stdout());
+    let stdout = run.stdout();
+    assert!(stdout.contains(": 30 round trips in ") || stdout.starts_with("skipped"), "{stdout}");
 }
 
 #[test]
@@ -251,12 +299,27 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["tokio", "--unit", "0"]).assert_usage_error("greater than zero");
 }
 
+/// Whether a run shows what the chapter says: each blocking call in a mistake section reported
+/// once, and no stall anywhere else (a busy machine can add one; then the test runs again).
+fn clean(run: &Run) -> Result<(), String> {
+    check!(run.success(), "{}", run.stderr());
+    for (heading, body) in sections(run) {
+        let stalls = body.iter().filter(|l| l.contains("blocked for") || l.contains("held up for")).count();
+        let expected = if heading.starts_with("the mistake:") { 2 } else { 0 };
+        check!(stalls == expected, "{heading}: {stalls} stalls reported\n{}", run.stdout());
+    }
+    Ok(())
+}
+
 #[test]
 fn docs_output_is_fresh() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
-    let run = run(&["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"]);
-    assert!(run.success(), "{}", run.stderr());
-    check_docs_output(&root.join("docs/src/outputs/offload.txt"), &run.stdout());
+    with_retries("docs output", || {
+        let run = run(&["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"]);
+        clean(&run)?;
+        check_docs_output(&root.join("docs/src/outputs/offload.txt"), &run.stdout());
+        Ok(())
+    });
 }
 
 /// The chapter shows the tokio variant's log, to show which thread ran what. Threads race, so
@@ -264,9 +327,13 @@ fn docs_output_is_fresh() {
 #[test]
 fn docs_output_of_the_logs_is_fresh() {
     let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/offload-logs.txt");
-    let run = run(&["tokio"]);
-    assert!(run.success(), "{}", run.stderr());
-    let logs = run.stderr();
+    let mut logs = String::new();
+    with_retries("docs logs", || {
+        let run = run(&["tokio"]);
+        clean(&run)?;
+        logs = run.stderr();
+        Ok(())
+    });
     if std::env::var_os("UPDATE_DOCS").is_some() {
         check_docs_output(&path, &logs);
         return;

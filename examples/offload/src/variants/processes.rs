@@ -6,15 +6,16 @@
 //! interpreters and pickles the calls; here the binary starts itself again as
 //! `offload processes --worker`, which reads one argument per line on stdin and answers one
 //! result per line on stdout. In the parent, one thread per worker process feeds it jobs from a
-//! shared queue, as the executor's management thread does; `submit` returns a receiver (the
+//! shared queue (a `Mutex` and a `Condvar`), as the executor's management thread does; `submit` returns a receiver (the
 //! future), and `map` collects in order. Dropping the pool closes the workers' stdin, and they
 //! exit.
 //!
 //! Run with: `cargo run -p offload -- processes`
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::{self, Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::{self, JoinHandle};
 
 use tracing::info;
@@ -50,10 +51,22 @@ struct Job {
     reply: mpsc::SyncSender<io::Result<String>>,
 }
 
+/// The queue the feeder threads share: jobs in order, and whether the pool is shutting down.
+struct Queue {
+    jobs: VecDeque<Job>,
+    closed: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Signalled once per submitted job (and for everyone at shutdown).
+    ready: Condvar,
+}
+
 /// Worker processes fed from one queue, like `ProcessPoolExecutor`. Dropping it waits for the
 /// queued jobs and for the workers to exit, like leaving a `with ProcessPoolExecutor()` block.
 pub struct ProcessPool {
-    jobs: Option<mpsc::Sender<Job>>,
+    shared: Arc<Shared>,
     feeders: Vec<JoinHandle<io::Result<()>>>,
 }
 
@@ -72,29 +85,28 @@ impl ProcessPool {
 
     /// Starts `size` worker processes with `command`, which must speak the worker's protocol.
     pub fn with_command(size: usize, command: &mut Command) -> io::Result<ProcessPool> {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        let mut feeders = Vec::with_capacity(size);
+        let queue = Queue { jobs: VecDeque::new(), closed: false };
+        let shared = Arc::new(Shared { queue: Mutex::new(queue), ready: Condvar::new() });
+        // Built before the first spawn, so that an error below still shuts the others down.
+        let mut pool = ProcessPool { shared, feeders: Vec::with_capacity(size) };
         for i in 0..size {
             let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
             let stdin = child.stdin.take().ok_or_else(|| io::Error::other("no stdin pipe"))?;
             let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout pipe"))?;
-            let rx = Arc::clone(&rx);
+            let shared = Arc::clone(&pool.shared);
             let feeder = thread::Builder::new()
                 .name(format!("process-feeder-{i}"))
-                .spawn(move || feed(child, stdin, BufReader::new(stdout), &rx))?;
-            feeders.push(feeder);
+                .spawn(move || feed(child, stdin, BufReader::new(stdout), &shared))?;
+            pool.feeders.push(feeder);
         }
-        Ok(ProcessPool { jobs: Some(tx), feeders })
+        Ok(pool)
     }
 
     /// Queues `worker(arg)`; the returned receiver is the future.
     pub fn submit(&self, arg: u32) -> mpsc::Receiver<io::Result<String>> {
         let (reply, rx) = mpsc::sync_channel(1);
-        if let Some(jobs) = &self.jobs {
-            // If every feeder is gone the job is dropped with its sender, and recv() fails.
-            let _ = jobs.send(Job { arg, reply });
-        }
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).jobs.push_back(Job { arg, reply });
+        self.shared.ready.notify_one(); // wake one idle feeder, not all of them
         rx
     }
 
@@ -102,6 +114,20 @@ impl ProcessPool {
     pub fn map(&self, args: impl IntoIterator<Item = u32>) -> io::Result<Vec<String>> {
         let futures: Vec<_> = args.into_iter().map(|arg| self.submit(arg)).collect();
         futures.into_iter().map(result).collect()
+    }
+
+    /// Waits for the queued jobs and for the workers to exit, and reports one that failed.
+    pub fn shutdown(mut self) -> io::Result<()> {
+        self.close();
+        for feeder in self.feeders.drain(..) {
+            feeder.join().map_err(|_| io::Error::other("a feeder thread panicked"))??;
+        }
+        Ok(())
+    }
+
+    fn close(&self) {
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.shared.ready.notify_all();
     }
 }
 
@@ -111,20 +137,36 @@ pub fn result(future: mpsc::Receiver<io::Result<String>>) -> io::Result<String> 
 }
 
 /// One feeder thread: takes jobs from the queue, sends each to its worker process, and passes
-/// the answer back.
+/// the answer back. When the queue is closed and empty, it closes the worker's stdin, and the
+/// worker exits.
 fn feed(
     mut child: Child,
     mut stdin: ChildStdin,
     mut stdout: BufReader<ChildStdout>,
-    jobs: &Mutex<mpsc::Receiver<Job>>,
+    shared: &Shared,
 ) -> io::Result<()> {
+    let mut line = String::new();
     loop {
-        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok(Job { arg, reply }) = job else { break }; // the pool was dropped
+        let Job { arg, reply } = {
+            let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(job) = queue.jobs.pop_front() {
+                    break job;
+                }
+                if queue.closed {
+                    drop(stdin); // EOF: the worker's loop ends
+                    let status = child.wait()?;
+                    return match status.success() {
+                        true => Ok(()),
+                        false => Err(io::Error::other(format!("a worker process {status}"))),
+                    };
+                }
+                queue = shared.ready.wait(queue).unwrap_or_else(PoisonError::into_inner);
+            }
+        };
         let mut answer = || -> io::Result<String> {
-            writeln!(stdin, "{arg}")?;
-            stdin.flush()?;
-            let mut line = String::new();
+            stdin.write_all(format!("{arg}\n").as_bytes())?; // one write: one wake-up
+            line.clear();
             if stdout.read_line(&mut line)? == 0 {
                 return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the worker process exited"));
             }
@@ -132,25 +174,11 @@ fn feed(
         };
         let _ = reply.send(answer());
     }
-    drop(stdin); // EOF: the worker's loop ends and it exits
-    let status = child.wait()?;
-    if status.success() { Ok(()) } else { Err(io::Error::other(format!("a worker process {status}"))) }
-}
-
-impl ProcessPool {
-    /// Waits for the queued jobs and for the workers to exit, and reports one that failed.
-    pub fn shutdown(mut self) -> io::Result<()> {
-        drop(self.jobs.take());
-        for feeder in self.feeders.drain(..) {
-            feeder.join().map_err(|_| io::Error::other("a feeder thread panicked"))??;
-        }
-        Ok(())
-    }
 }
 
 impl Drop for ProcessPool {
     fn drop(&mut self) {
-        drop(self.jobs.take());
+        self.close();
         for feeder in self.feeders.drain(..) {
             let _ = feeder.join();
         }

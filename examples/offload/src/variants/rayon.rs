@@ -78,10 +78,11 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let (tx, rx) = oneshot::channel();
+    // A panic in `f` aborts the process, as rayon does for `spawn` without a `panic_handler`.
     pool.spawn(move || {
         let _ = tx.send(f()); // the receiver may be gone: nobody wants the result then
     });
-    rx.await.map_err(|_| io::Error::other("the rayon job panicked"))
+    rx.await.map_err(|_| io::Error::other("the rayon job ended without an answer"))
 }
 
 async fn fix(pool: &ThreadPool, unit: Duration) -> io::Result<()> {
@@ -116,7 +117,7 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
         })
         .collect();
     for future in futures {
-        let result = future.recv().map_err(|_| io::Error::other("a rayon job panicked"))?;
+        let result = future.recv().map_err(|_| io::Error::other("a rayon job ended without an answer"))?;
         println!("  submit: {result}");
     }
     // map: a parallel iterator; collect() puts the results back in input order.

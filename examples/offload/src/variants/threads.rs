@@ -4,14 +4,16 @@
 //! Concurrency" and with `concurrent.futures.ThreadPoolExecutor`, which `run_in_executor` uses
 //! by default. With one OS thread per activity there is no loop to hold up: the OS pre-empts
 //! the blocked thread and the heartbeat thread keeps ticking. std has no thread pool, so this
-//! file writes one: threads that take boxed jobs from a shared channel, where `submit` returns
-//! a receiver (the future) and `map` submits everything and then collects in order.
+//! file writes one: threads that take boxed jobs from a shared queue (a `Mutex` and a
+//! `Condvar`), where `submit` returns a receiver (the future) and `map` submits everything and
+//! then collects in order.
 //!
 //! Run with: `cargo run -p offload -- threads`
 
+use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -91,33 +93,37 @@ fn no_loop_to_block(unit: Duration) -> io::Result<()> {
 // ANCHOR: pool
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
+/// The queue the pool's threads share: jobs in order, and whether the pool is shutting down.
+struct Queue {
+    jobs: VecDeque<Job>,
+    closed: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Signalled once per submitted job (and for everyone at shutdown).
+    ready: Condvar,
+}
+
 /// A fixed set of named threads that run submitted jobs, like `ThreadPoolExecutor`.
-/// Dropping it waits for the queued jobs, like leaving a `with ThreadPoolExecutor()` block.
+/// Dropping it runs the queued jobs and joins the threads, like leaving a
+/// `with ThreadPoolExecutor()` block.
 pub struct ThreadPool {
-    jobs: Option<mpsc::Sender<Job>>,
+    shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
 }
 
 impl ThreadPool {
     pub fn new(size: usize) -> io::Result<ThreadPool> {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
+        let queue = Queue { jobs: VecDeque::new(), closed: false };
+        let shared = Arc::new(Shared { queue: Mutex::new(queue), ready: Condvar::new() });
         let threads = (0..size)
             .map(|i| {
-                let rx = Arc::clone(&rx);
-                thread::Builder::new().name(format!("pool-{i}")).spawn(move || {
-                    loop {
-                        // The lock is held only while waiting for a job, not while running it.
-                        let job = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                        match job {
-                            Ok(job) => job(),
-                            Err(mpsc::RecvError) => break, // the pool was dropped
-                        }
-                    }
-                })
+                let shared = Arc::clone(&shared);
+                thread::Builder::new().name(format!("pool-{i}")).spawn(move || work(&shared))
             })
             .collect::<io::Result<_>>()?;
-        Ok(ThreadPool { jobs: Some(tx), threads })
+        Ok(ThreadPool { shared, threads })
     }
 
     /// Queues `f`; the returned receiver is the future: `recv()` waits for the result (and
@@ -128,12 +134,11 @@ impl ThreadPool {
         F: FnOnce() -> T + Send + 'static,
     {
         let (tx, rx) = mpsc::sync_channel(1);
-        if let Some(jobs) = &self.jobs {
-            // If no thread is left the job and its sender are dropped, and recv() fails.
-            let _ = jobs.send(Box::new(move || {
-                let _ = tx.send(f());
-            }));
-        }
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).jobs.push_back(job);
+        self.shared.ready.notify_one(); // wake one idle thread, not all of them
         rx
     }
 
@@ -148,9 +153,29 @@ impl ThreadPool {
     }
 }
 
+/// One pool thread: take the oldest job, run it (without holding the lock), repeat.
+fn work(shared: &Shared) {
+    loop {
+        let job = {
+            let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(job) = queue.jobs.pop_front() {
+                    break job;
+                }
+                if queue.closed {
+                    return;
+                }
+                queue = shared.ready.wait(queue).unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        job(); // a panic here ends this thread; the job's result sender is dropped
+    }
+}
+
 impl Drop for ThreadPool {
     fn drop(&mut self) {
-        drop(self.jobs.take()); // the threads finish the queue, then see the channel closed
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.shared.ready.notify_all();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
