@@ -189,12 +189,14 @@ fn the_process_pool_returns_exact_results_in_order() {
     let lines = run.lines();
     assert_eq!(lines[0], "submit and map on a pool of 2 worker processes");
     assert_eq!(lines[1..], WORKER_LINES);
-    // Two worker processes answered: two distinct pids in the logs.
+    // Six calls answered by worker processes, not by this one: one or two pids in the logs
+    // (with jobs this small, one worker often answers all six before the other has started).
     let stderr = run.stderr();
     let mut pids: Vec<&str> = stderr.lines().filter_map(|l| l.split("pid=").nth(1)).collect();
+    assert_eq!(pids.len(), 6, "{stderr}");
     pids.sort_unstable();
     pids.dedup();
-    assert_eq!(pids.len(), 2, "{stderr}");
+    assert!((1..=2).contains(&pids.len()), "{stderr}");
 }
 
 #[test]
