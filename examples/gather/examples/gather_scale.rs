@@ -1,10 +1,10 @@
 //! Which shape of "gather N sleeping tasks" scales, runtime by runtime: the measurements
 //! behind the `gather --tasks` variants and the chapter's pitfall table.
 //!
-//! Run with: `cargo run --release -p gather --example shapes -- <SHAPE> <N> [UNIT_MS]`
-//! (`-- list` names the shapes). It prints the wall time, the overhead over one unit, and
-//! the peak RSS read from `/proc/self/status`. A shape that takes longer than
-//! `--limit`-free patience is best stopped with `timeout 120 ...`.
+//! Run with: `cargo run --release -p gather --example gather_scale -- <SHAPE> <N> [UNIT_MS]`
+//! (no arguments lists the shapes). It prints the wall time, the overhead over one unit, the
+//! CPU time and the peak RSS, read from `/proc/self`. `sizes` prints each task future's size.
+//! Some shapes take minutes at N = 1,000,000: run those under `timeout`.
 
 use std::time::{Duration, Instant};
 
@@ -31,13 +31,46 @@ const SHAPES: &[(&str, &str)] = &[
     ("futures-join-all", "futures block_on(join_all over N futures-timer Delays)"),
     ("futures-unordered", "futures block_on(FuturesUnordered over N Delays)"),
     ("futures-localpool-spawn", "futures LocalPool: spawn N tasks with handles, await them in order"),
+    ("threads", "one OS thread per task, joined in order (stops at the first thread the OS refuses)"),
     ("futures-threadpool-spawn", "futures ThreadPool: spawn N tasks with handles, await them in order"),
 ];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("sizes") {
+        let unit = Duration::from_secs(1);
+        println!(
+            "tokio sleep task future: {} bytes",
+            size_of_val(&async move {
+                tokio::time::sleep(unit).await;
+                1usize
+            })
+        );
+        println!(
+            "smol Timer task future: {} bytes",
+            size_of_val(&async move {
+                smol::Timer::after(unit).await;
+                1usize
+            })
+        );
+        println!(
+            "async-std sleep task future: {} bytes",
+            size_of_val(&async move {
+                async_std::task::sleep(unit).await;
+                1usize
+            })
+        );
+        println!(
+            "futures-timer Delay task future: {} bytes",
+            size_of_val(&async move {
+                futures_timer::Delay::new(unit).await;
+                1usize
+            })
+        );
+        return;
+    }
     let (Some(shape), Some(n)) = (args.first(), args.get(1).and_then(|n| n.parse::<usize>().ok())) else {
-        eprintln!("usage: shapes <SHAPE> <N> [UNIT_MS]; shapes:");
+        eprintln!("usage: gather_scale <SHAPE> <N> [UNIT_MS]; shapes:");
         for (name, what) in SHAPES {
             eprintln!("  {name:<32} {what}");
         }
@@ -50,10 +83,20 @@ fn main() {
         "tokio-ct-spawn" => tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit),
         "tokio-mt-joinset" => tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit),
         "tokio-ct-joinset" => tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit),
-        "tokio-ct-join-all" => tokio_ct().block_on(futures::future::join_all((0..n).map(|i| async move {
-            tokio::time::sleep(unit).await;
-            i
-        }))),
+        "tokio-ct-join-all" => {
+            // Counts the polls of the one task that join_all runs in.
+            let polls = std::cell::Cell::new(0u64);
+            let mut all = std::pin::pin!(futures::future::join_all((0..n).map(|i| async move {
+                tokio::time::sleep(unit).await;
+                i
+            })));
+            let out = tokio_ct().block_on(std::future::poll_fn(|cx| {
+                polls.set(polls.get() + 1);
+                all.as_mut().poll(cx)
+            }));
+            eprintln!("tokio-ct-join-all: the task was polled {} times", polls.get());
+            out
+        }
         "tokio-ct-unordered" => tokio_ct().block_on(
             (0..n)
                 .map(|i| async move {
@@ -243,6 +286,22 @@ fn main() {
                 out
             })
         }
+        "threads" => {
+            let mut handles = Vec::with_capacity(n);
+            for i in 0..n {
+                match std::thread::Builder::new().spawn(move || {
+                    std::thread::sleep(unit);
+                    i
+                }) {
+                    Ok(handle) => handles.push(handle),
+                    Err(err) => {
+                        eprintln!("threads: the OS refused thread {i}: {err}");
+                        std::process::exit(1);
+                    }
+                }
+            }
+            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+        }
         other => {
             eprintln!("unknown shape {other}; run with no arguments for the list");
             std::process::exit(2);
@@ -251,9 +310,10 @@ fn main() {
     let wall = start.elapsed();
     assert_eq!(gathered.len(), n);
     println!(
-        "{shape:<32} N={n:<8} wall {:>8.3} s  overhead {:>8.3} s  peak RSS {:>7.1} MiB",
+        "{shape:<32} N={n:<8} wall {:>7.3} s  overhead {:>7.3} s  CPU {:>6.2} s  peak RSS {:>6.1} MiB",
         wall.as_secs_f64(),
         wall.saturating_sub(unit).as_secs_f64(),
+        cpu_seconds(),
         peak_rss_kib() as f64 / 1024.0
     );
 }
@@ -263,10 +323,8 @@ fn tokio_ct() -> tokio::runtime::Runtime {
 }
 
 fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
-    let t0 = Instant::now();
     let rt = builder.enable_all().build().expect("a runtime");
-    eprintln!("built at {:?}", t0.elapsed());
-    let out = rt.block_on(async {
+    rt.block_on(async {
         let handles: Vec<_> = (0..n)
             .map(|i| {
                 tokio::spawn(async move {
@@ -275,20 +333,12 @@ fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -
                 })
             })
             .collect();
-        eprintln!("spawned at {:?}", t0.elapsed());
         let mut out = Vec::with_capacity(n);
         for handle in handles {
             out.push(handle.await.expect("no panic"));
-            if out.len() == 1 {
-                eprintln!("first at {:?}", t0.elapsed());
-            }
         }
-        eprintln!("all at {:?}", t0.elapsed());
         out
-    });
-    drop(rt);
-    eprintln!("dropped at {:?}", t0.elapsed());
-    out
+    })
 }
 
 fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
@@ -302,6 +352,18 @@ fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration)
         }
         set.join_all().await
     })
+}
+
+/// User plus system CPU time of this process so far, from `/proc/self/stat` (clock ticks,
+/// 100 a second on Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// `VmHWM` (peak resident set) of this process, in KiB.
