@@ -1,22 +1,24 @@
-//! `chess` on the `futures` crate: each master a thread of her own, the boards tasks.
+//! `chess` on the `futures` crate: the master is a task, and the boards queue for her.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
 //! Python: A Complete Walkthrough". `futures::lock::Mutex` promises no order among its
-//! waiters, so instead of a lock the master is a loop of her own that serves requests from a
-//! channel, first come first served: a loop can only make one move at a time. Her thinking
-//! runs on her own thread (`block_on`), the boards' waiting on a `LocalPool` on this one: the
-//! usual split of work from waiting. The sleeps come from `futures-timer`.
+//! waiters, so instead of a lock the master is a task of her own that serves requests from a
+//! channel, first come first served: a loop can only make one move at a time. She and her
+//! boards share a `LocalPool`, one thread, like asyncio's loop; with `--masters K` each master
+//! runs her own pool with her share of the boards, on a thread of its own. The sleeps come
+//! from `futures-timer`.
 //!
 //! Run with: `cargo run -p chess -- futures` (add `--masters 2` for two masters in parallel)
 
 use std::io;
+use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
-use futures::executor::{LocalPool, block_on};
+use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
+use futures::{StreamExt, future};
 use futures_timer::Delay;
 
 use crate::Params;
@@ -31,6 +33,21 @@ fn think(how_long: Duration) {
 }
 
 // ANCHOR: master
+/// Lets every other task that is ready run once before this one goes on. (`futures` has no
+/// `yield_now`; this is all there is to one: wake yourself, and say "not yet" once.)
+async fn yield_now() {
+    let mut yielded = false;
+    future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await;
+}
+
 /// A board asking for her next move; she answers on `done` once it is made.
 struct Request {
     board: usize,
@@ -48,6 +65,10 @@ async fn master(mut requests: mpsc::UnboundedReceiver<Request>, params: Params) 
         }
         // The board only goes away once its game is over, which needs this answer.
         let _ = done.send(());
+        // Before the next move, let the board she has just answered start its opponent's clock
+        // (and let boards whose opponents have replied get in line): without this, they would
+        // wait until she ran out of requests, and she would then wait for them.
+        yield_now().await;
     }
 }
 // ANCHOR_END: master
@@ -69,29 +90,37 @@ async fn play_game(board: usize, master: mpsc::UnboundedSender<Request>, params:
 // ANCHOR_END: game
 
 // ANCHOR: main
+/// One master and her share of the boards (every `masters`-th, from `first`), on this thread.
+fn play_share(first: usize, params: Params, start: Instant) -> io::Result<()> {
+    let mut pool = LocalPool::new();
+    let spawner = pool.spawner();
+    let (door, requests) = mpsc::unbounded();
+    spawner.spawn_local(master(requests, params)).map_err(io::Error::other)?;
+    for board in (first..=params.opponents).step_by(params.masters) {
+        spawner.spawn_local(play_game(board, door.clone(), params, start)).map_err(io::Error::other)?;
+    }
+    // Only the boards hold the door now: when the last game ends, she leaves.
+    drop(door);
+    pool.run();
+    Ok(())
+}
+
 /// Plays the exhibition and returns how long it took.
 pub fn run(params: Params) -> io::Result<Duration> {
     let start = Instant::now();
     thread::scope(|scope| {
-        // Each master thinks on a thread of her own, so that the boards' tasks never wait
-        // for her to finish a move before their opponents can start thinking.
-        let mut doors = Vec::new();
-        for n in 1..=params.masters {
-            let (door, requests) = mpsc::unbounded();
-            thread::Builder::new()
-                .name(format!("master-{n}"))
-                .spawn_scoped(scope, move || block_on(master(requests, params)))?;
-            doors.push(door);
+        // A master thinking keeps a thread busy: K masters need K threads to think at once.
+        let others = (2..=params.masters)
+            .map(|first| {
+                thread::Builder::new()
+                    .name(format!("master-{first}"))
+                    .spawn_scoped(scope, move || play_share(first, params, start))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        play_share(1, params, start)?;
+        for other in others {
+            other.join().expect("a master's thread panicked")?;
         }
-        // The boards only wait: one thread runs them all.
-        let mut boards = LocalPool::new();
-        for board in 1..=params.opponents {
-            let door = doors[(board - 1) % doors.len()].clone();
-            boards.spawner().spawn_local(play_game(board, door, params, start)).map_err(io::Error::other)?;
-        }
-        // Only the boards hold doors now: when the last game ends, the masters leave.
-        drop(doors);
-        boards.run();
         Ok::<_, io::Error>(())
     })?;
     let took = start.elapsed();

@@ -1,10 +1,11 @@
 //! `chess` on smol: a task per board, the master behind an async-lock `Mutex`.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
-//! Python: A Complete Walkthrough". The same shape as tokio's, assembled from smol's parts: an
-//! `Executor`, `smol::lock::Mutex` (fair once a waiter has waited 0.5 ms, which every board
-//! here does) and `smol::Timer`. One master runs the executor on this thread; with
-//! `--masters K`, K - 1 more threads run it too, so that K masters can think at once.
+//! Python: A Complete Walkthrough". The same shape as tokio's, assembled from smol's parts:
+//! an `Executor`, `smol::lock::Mutex` (it wakes waiters oldest first, and one passed over for
+//! 0.5 ms forces strict turns) and `smol::Timer`. One master runs the executor on this
+//! thread; with `--masters K`, K - 1 more threads run it too, so that K masters can think at
+//! once.
 //!
 //! Run with: `cargo run -p chess -- smol` (add `--masters 2` for two masters in parallel)
 
