@@ -31,11 +31,21 @@ const SHAPES: &[(&str, &str, Pump)] = &[
     ("smol-local-main", "smol LocalExecutor, consumer is the block_on future (the bench)", smol_local_main),
     ("smol-local-spawned", "smol LocalExecutor, both spawned", smol_local_spawned),
     ("smol-global-spawned", "smol::spawn on the global multi-threaded executor", smol_global_spawned),
+    (
+        "smol-local-channel-1.9",
+        "smol LocalExecutor, consumer in block_on, async-channel 1.9 (async-std's)",
+        smol_local_channel_1,
+    ),
     ("async-std-local", "async-std, producer spawn_local, consumer in block_on (the bench)", async_std_local),
     ("async-std-spawn", "async-std, producer task::spawn on the pool, consumer in block_on", async_std_spawn),
     ("futures-localpool", "futures LocalPool, SinkExt::send per item (the bench)", futures_localpool),
     ("futures-threadpool", "futures ThreadPool, both spawned", futures_threadpool),
     ("threads-std", "std::thread, mpsc::channel / sync_channel (the bench)", threads_std),
+    (
+        "threads-batched",
+        "std::thread, Vec batches of min(cap, 100) items, sync_channel(1) of batches",
+        threads_batched,
+    ),
 ];
 
 fn main() {
@@ -261,6 +271,26 @@ fn smol_local_main(items: u64, capacity: Option<usize>) -> u64 {
     }))
 }
 
+fn smol_local_channel_1(items: u64, capacity: Option<usize>) -> u64 {
+    let (s, r) = async_channel_1(capacity);
+    let ex = smol::LocalExecutor::new();
+    smol::block_on(ex.run(async {
+        ex.spawn(async move {
+            for i in 0..items {
+                if s.send(i).await.is_err() {
+                    break;
+                }
+            }
+        })
+        .detach();
+        let mut sum = 0;
+        while let Ok(i) = r.recv().await {
+            sum += i;
+        }
+        sum
+    }))
+}
+
 fn smol_local_spawned(items: u64, capacity: Option<usize>) -> u64 {
     let (s, r) = async_channel(capacity);
     let ex = smol::LocalExecutor::new();
@@ -407,6 +437,32 @@ fn threads_std(items: u64, capacity: Option<usize>) -> u64 {
             let (s, r) = std::sync::mpsc::sync_channel(c);
             scope.spawn(move || (0..items).try_for_each(|i| s.send(i)));
             r.iter().sum()
+        }
+    })
+}
+
+fn threads_batched(items: u64, capacity: Option<usize>) -> u64 {
+    let batch = capacity.unwrap_or(100).min(100) as u64;
+    let produce = move |send: &dyn Fn(Vec<u64>) -> bool| {
+        let mut next = 0;
+        while next < items {
+            let end = (next + batch).min(items);
+            if !send((next..end).collect()) {
+                break;
+            }
+            next = end;
+        }
+    };
+    std::thread::scope(|scope| match capacity {
+        None => {
+            let (s, r) = std::sync::mpsc::channel::<Vec<u64>>();
+            scope.spawn(move || produce(&|b| s.send(b).is_ok()));
+            r.iter().flatten().sum()
+        }
+        Some(_) => {
+            let (s, r) = std::sync::mpsc::sync_channel::<Vec<u64>>(1);
+            scope.spawn(move || produce(&|b| s.send(b).is_ok()));
+            r.iter().flatten().sum()
         }
     })
 }

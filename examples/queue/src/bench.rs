@@ -46,3 +46,57 @@ fn pump(runtime: Runtime, items: u64, capacity: Option<usize>) -> anyhow::Result
         other => unreachable!("queue has no {other} variant"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The channel facts the pumps and the chapter rely on, checked against the crates.
+
+    use std::panic::catch_unwind;
+
+    #[test]
+    fn futures_channel_holds_its_buffer_plus_one_per_sender() {
+        let (mut sender, _receiver) = futures::channel::mpsc::channel::<u8>(0);
+        assert!(sender.try_send(1).is_ok(), "channel(0) holds one item for its one sender");
+        assert!(sender.try_send(2).unwrap_err().is_full());
+
+        let (mut sender, _receiver) = futures::channel::mpsc::channel::<u8>(99);
+        let held = (0..200).take_while(|_| sender.try_send(0).is_ok()).count();
+        assert_eq!(held, 100, "channel(99) holds 100 for one sender: the bench's capacity 100");
+    }
+
+    #[test]
+    fn bounded_channels_of_capacity_zero_panic_or_rendezvous() {
+        assert!(catch_unwind(|| tokio::sync::mpsc::channel::<u8>(0)).is_err());
+        assert!(catch_unwind(|| smol::channel::bounded::<u8>(0)).is_err());
+        assert!(catch_unwind(|| async_std::channel::bounded::<u8>(0)).is_err());
+        // std's is a rendezvous: a send waits for a receiver that is taking right then.
+        let (sender, _receiver) = std::sync::mpsc::sync_channel::<u8>(0);
+        assert!(matches!(sender.try_send(1), Err(std::sync::mpsc::TrySendError::Full(1))));
+    }
+
+    #[test]
+    fn bounded_channels_hold_exactly_their_capacity() {
+        let (tokio_sender, _r1) = tokio::sync::mpsc::channel::<u8>(100);
+        assert_eq!((0..200).take_while(|_| tokio_sender.try_send(0).is_ok()).count(), 100);
+        let (smol_sender, _r2) = smol::channel::bounded::<u8>(100);
+        assert_eq!((0..200).take_while(|_| smol_sender.try_send(0).is_ok()).count(), 100);
+        let (std_sender, _r3) = std::sync::mpsc::sync_channel::<u8>(100);
+        assert_eq!((0..200).take_while(|_| std_sender.try_send(0).is_ok()).count(), 100);
+    }
+
+    #[test]
+    fn the_pumps_deliver_every_item_once() {
+        for runtime in [
+            walkthrough::Runtime::Threads,
+            walkthrough::Runtime::Tokio,
+            walkthrough::Runtime::Smol,
+            walkthrough::Runtime::AsyncStd,
+            walkthrough::Runtime::Futures,
+        ] {
+            for (label, capacity) in super::CAPACITIES {
+                let sum = super::pump(runtime, 1000, capacity).unwrap_or_else(|e| panic!("{runtime}: {e}"));
+                assert_eq!(sum, 999 * 1000 / 2, "{runtime}, capacity {label}");
+            }
+        }
+    }
+}

@@ -109,9 +109,9 @@ pub fn pump(items: u64, capacity: Option<usize>) -> u64 {
         Some(capacity) => channel::bounded(capacity),
     };
     task::block_on(async {
-        // `spawn_local` keeps the producer on this thread, next to the consumer. With
-        // `task::spawn` it would run on the pool, and every hand-over would wake a task on
-        // another thread: ten times slower at capacity 100 (see the chapter).
+        // `spawn_local` (behind async-std's `unstable` feature) keeps the producer on this
+        // thread, next to the consumer. With `task::spawn` it runs on the pool, and hand-overs
+        // wake a task on another thread: ten times slower at capacity 100 (see the chapter).
         let producer = task::spawn_local(async move {
             for i in 0..items {
                 if sender.send(i).await.is_err() {
