@@ -104,7 +104,7 @@ def bench(items):
             asyncio.run(pump(items, maxsize))
             best = min(best, time.perf_counter() - start)
         rate = items / best
-        print(f"capacity {name}: {items} items in {best:.5f} s, {rate / 1e6:.2f} M items/s (best of 3)")
+        print(f"capacity {name}: {items} items in {best:.6f} s, {rate / 1e6:.2f} M items/s (best of 3)")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ pub fn run(runtime: Runtime, items: u64) -> anyhow::Result<()> {
         }
         let rate = items as f64 / best.as_secs_f64();
         println!(
-            "capacity {label}: {items} items in {:.5} s, {:.2} M items/s (best of 3)",
+            "capacity {label}: {items} items in {:.6} s, {:.2} M items/s (best of 3)",
             best.as_secs_f64(),
             rate / 1e6
         );
