@@ -38,11 +38,11 @@ pub struct Params {
 /// The flags of this example.
 #[derive(clap::Args, Debug, Clone)]
 struct QueueArgs {
-    /// Number of producers
+    /// Number of producers (1 to 1000)
     #[arg(short = 'p', long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=1000))]
     nprod: u16,
-    /// Number of consumers
+    /// Number of consumers (1 to 1000)
     #[arg(short = 'c', long, value_name = "N", default_value_t = 10, allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=1000))]
     ncon: u16,
