@@ -1,7 +1,7 @@
 //! Which shape of a one-producer, one-consumer pipe is fast, runtime by runtime: the
 //! measurements behind the `queue --bench` variants and the chapter's pitfall table.
 //!
-//! Run with: `cargo run --release -p queue --example shapes -- [N] [SHAPE ...]`
+//! Run with: `cargo run --release -p queue --example queue_shapes -- [N] [SHAPE ...]`
 //! (default N = 1,000,000, every shape; `-- list` names them). Each shape moves the numbers
 //! `0..N` through an unbounded channel and through channels of capacity 100 and 1, and prints
 //! millions of items per second, best of three.
