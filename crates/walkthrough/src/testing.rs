@@ -99,20 +99,37 @@ pub fn number_after(line: &str, marker: &str) -> Option<f64> {
     rest[..end].trim_end_matches('.').parse().ok()
 }
 
-/// Makes an output comparable across runs: every run of digits becomes `9` and runs of
-/// spaces become one, so timings, counts and column widths may change but words may not.
+/// Makes an output comparable across runs: a duration with its unit (`812.3ms`, `1.024s`,
+/// `250us`) becomes `D`, any other run of digits becomes `9`, and runs of spaces become one,
+/// so timings, counts and column widths may change but words may not.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
         if c.is_ascii_digit() {
-            while chars.next_if(char::is_ascii_digit).is_some() {}
-            out.push('9');
+            let number = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+            let after = &rest[number..];
+            let unit = ["ms", "us", "µs", "s"].into_iter().find(|unit| {
+                after.starts_with(unit) && !after[unit.len()..].starts_with(char::is_alphanumeric)
+            });
+            match unit {
+                Some(unit) => {
+                    out.push('D');
+                    rest = &after[unit.len()..];
+                }
+                None => {
+                    // Digits and the dots between them ("1.00"), but not a sentence's full stop.
+                    let digits = rest[..number].trim_end_matches('.');
+                    out.push_str(if digits.contains('.') { "9.9" } else { "9" });
+                    rest = &rest[digits.len()..];
+                }
+            }
         } else if c == ' ' {
-            while chars.next_if_eq(&' ').is_some() {}
             out.push(' ');
+            rest = rest.trim_start_matches(' ');
         } else {
             out.push(c);
+            rest = &rest[c.len_utf8()..];
         }
     }
     out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
@@ -150,6 +167,30 @@ pub fn check_docs_output(path: &Path, output: &str) {
     );
 }
 
+/// Like [`check_docs_output`], for output whose line order the scheduler picks: the lines
+/// are compared as a multiset (sorted after [`normalise`]), and the file keeps the real order.
+///
+/// # Panics
+/// When the file is missing or stale, or cannot be written.
+pub fn check_docs_output_unordered(path: &Path, output: &str) {
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        return check_docs_output(path, output);
+    }
+    let sorted = |text: &str| {
+        let mut lines: Vec<String> = normalise(text).lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    let captured = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
+    assert_eq!(
+        sorted(&captured),
+        sorted(output),
+        "{} is stale: run `just docs-outputs` and commit the result",
+        path.display()
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +206,30 @@ mod tests {
     fn normalise_ignores_numbers_and_widths_but_not_words() {
         assert_eq!(normalise("tokio   105.7ms  1.06\n"), normalise("tokio 98.0ms   1.00 \n"));
         assert_ne!(normalise("count executed in 1.0 seconds."), normalise("count ran in 1.0 seconds."));
+        assert_eq!(normalise("count executed in 1.002 seconds."), "count executed in 9.9 seconds.\n");
+        assert_eq!(normalise("Consumer 2 got element <2ecea7e373>"), "Consumer 9 got element <9ecea9e9>\n");
+    }
+
+    #[test]
+    fn normalise_treats_every_duration_alike_whatever_its_unit() {
+        assert_eq!(normalise("sync 812.3ms 3.02"), normalise("sync 1.024s 3.02"));
+        assert_eq!(normalise("cpu 250us"), normalise("cpu 2.5ms"));
+        assert_eq!(normalise("peak 6.5 MiB, 4 threads"), "peak 9.9 MiB, 9 threads\n");
+        // A unit must stand alone: "5 seconds" is a number and a word, "3sx" no duration.
+        assert_eq!(normalise("sleeping for 5 seconds."), "sleeping for 9 seconds.\n");
+        assert_eq!(normalise("3sx"), "9sx\n");
+    }
+
+    #[test]
+    fn unordered_check_accepts_any_line_order_but_not_other_lines() {
+        let dir = std::env::temp_dir().join(format!("walkthrough-testing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.txt");
+        std::fs::write(&path, "One\nTwo 1.5ms\n").unwrap();
+        check_docs_output_unordered(&path, "Two 3.0s\nOne\n");
+        let stale = std::panic::catch_unwind(|| check_docs_output_unordered(&path, "One\nThree\n"));
+        assert!(stale.is_err(), "a different line passed");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
