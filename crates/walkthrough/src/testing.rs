@@ -100,8 +100,9 @@ pub fn number_after(line: &str, marker: &str) -> Option<f64> {
 }
 
 /// Makes an output comparable across runs: a duration with its unit (`812.3ms`, `1.024s`,
-/// `250us`) becomes `D`, any other run of digits becomes `9`, and runs of spaces become one,
-/// so timings, counts and column widths may change but words may not.
+/// `250us`) becomes `D`, any other run of digits becomes `9`, runs of spaces become one, and
+/// a table's rule (a line of dashes) becomes `---`, so timings, counts and column widths may
+/// change but words may not.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -132,7 +133,12 @@ pub fn normalise(text: &str) -> String {
             rest = &rest[c.len_utf8()..];
         }
     }
-    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
+    out.lines()
+        .map(str::trim_end)
+        .map(|line| if line.len() >= 3 && line.bytes().all(|b| b == b'-') { "---" } else { line })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// The workspace's root folder, found from an example's `CARGO_MANIFEST_DIR`.
@@ -218,6 +224,7 @@ mod tests {
         // A unit must stand alone: "5 seconds" is a number and a word, "3sx" no duration.
         assert_eq!(normalise("sleeping for 5 seconds."), "sleeping for 9 seconds.\n");
         assert_eq!(normalise("3sx"), "9sx\n");
+        assert_eq!(normalise("a\n------\n"), normalise("a\n--------\n"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use walkthrough::testing::{Run, check_docs_output, normalise, number_after, workspace_root};
+use walkthrough::testing::{Run, check_docs_output_unordered, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_queue");
 const RUNTIMES: [&str; 5] = ["threads", "tokio", "smol", "async-std", "futures"];
@@ -306,42 +306,12 @@ fn help_lists_the_flags_and_runtimes() {
     }
 }
 
-/// Captured output compared as its shape: digits normalised, durations' units ignored
-/// (`812.3ms` and `1.024s` are the same shape), and lines sorted, because concurrent tasks
-/// print in an order the scheduler picks.
-fn assert_same_shape(path: &std::path::Path, output: &str) {
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        check_docs_output(path, output);
-        return;
-    }
-    let shape = |text: &str| -> Vec<String> {
-        let mut lines: Vec<String> = normalise(text)
-            .lines()
-            .map(|line| if line.chars().all(|c| c == '-') { "---".to_owned() } else { line.to_owned() })
-            .map(|line| {
-                line.split(' ')
-                    .map(|word| match word.strip_prefix('9') {
-                        Some(rest) if ["ms", "us", "s", ".9ms", ".9s"].contains(&rest) => "T",
-                        _ => word,
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        lines.sort();
-        lines
-    };
-    let captured = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
-    assert_eq!(shape(&captured), shape(output), "{} is stale: run `just docs-outputs`", path.display());
-}
-
 #[test]
 fn docs_output_is_fresh() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     let one = run(&["tokio", "-p", "2", "-c", "4"]);
     assert!(one.success(), "{}", one.stderr());
-    assert_same_shape(&root.join("docs/src/outputs/queue.txt"), &one.stdout());
+    check_docs_output_unordered(&root.join("docs/src/outputs/queue.txt"), &one.stdout());
 
     // The table of a default run; the variants' own lines are left out.
     let all = run(&RUNTIMES);
@@ -350,5 +320,5 @@ fn docs_output_is_fresh() {
     let table: String =
         stdout.lines().skip_while(|l| !l.starts_with("runtime ")).map(|l| format!("{l}\n")).collect();
     assert_eq!(table.lines().count(), 2 + RUNTIMES.len(), "{stdout}");
-    assert_same_shape(&root.join("docs/src/outputs/queue-table.txt"), &table);
+    check_docs_output_unordered(&root.join("docs/src/outputs/queue-table.txt"), &table);
 }
