@@ -16,6 +16,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_parallel");
 const RUST: [&str; 6] = ["sync", "threads", "rayon", "processes", "tokio", "smol"];
 /// A job small enough for a debug build: 20 numbers from 200 000, about 4 million squares.
 const SMALL: &str = "200000";
+/// A job that runs for tens of milliseconds in either build: long enough for the harness to
+/// count threads and for timings to mean something.
+const TIMED: &str = if cfg!(debug_assertions) { SMALL } else { "5000000" };
 
 fn run(args: &[&str]) -> Run {
     Run::new(BIN, args)
@@ -140,7 +143,7 @@ fn peak_threads(run: &Run) -> BTreeMap<String, u32> {
 fn parallel_variants_run_on_several_threads() {
     // Counted from outside by the harness: a variant that quietly ran on one thread fails here
     // even on a machine too busy for its speed-up to show.
-    let run = run(&[&RUST[..], &["--size", SMALL, "--workers", "2"]].concat());
+    let run = run(&[&RUST[..], &["--size", TIMED, "--workers", "2"]].concat());
     assert!(run.success(), "{}", run.stderr());
     let threads = peak_threads(&run);
     assert_eq!(threads["sync"], 1, "{}", run.stdout());
@@ -159,7 +162,7 @@ fn parallel_variants_are_not_slower_than_sync() {
     // 1.5x sync" is, and still catches a variant that does the job twice or serialises badly.
     let mut best: BTreeMap<String, f64> = BTreeMap::new();
     for _ in 0..3 {
-        let run = run(&[&RUST[..], &["--size", SMALL, "--no-table"]].concat());
+        let run = run(&[&RUST[..], &["--size", TIMED, "--no-table"]].concat());
         assert!(run.success(), "{}", run.stderr());
         for result in results(&run) {
             let entry = best.entry(result.how).or_insert(f64::MAX);
@@ -242,7 +245,7 @@ fn python_peer_computes_the_same_sums_or_is_skipped() {
 
 /// The size the captured docs output uses: the tutorial's job in a release build, a small one
 /// in a debug build (where only the output's shape is compared).
-const DOCS_SIZE: &str = if cfg!(debug_assertions) { SMALL } else { "5000000" };
+const DOCS_SIZE: &str = TIMED;
 
 /// Writes a docs output only from a release build (`UPDATE_DOCS=1 cargo test --release -p
 /// parallel docs_output`): a debug build's timings would misstate the chapter's point.
