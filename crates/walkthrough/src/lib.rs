@@ -56,6 +56,8 @@ pub struct Context<A> {
     pub seed: i64,
     /// Whether stdout wants colour: a terminal (possibly the parent's) with `NO_COLOR` unset.
     pub color: bool,
+    /// Whether `--timeline` will chart this run's lines: an example may print more detail then.
+    pub timeline: bool,
     /// The example's own flags.
     pub args: A,
 }
@@ -201,7 +203,8 @@ impl Example {
             } else {
                 wants_color(&std::io::stdout())
             };
-            let context = Context { runtime, unit, seed: common.seed, color, args };
+            let context =
+                Context { runtime, unit, seed: common.seed, color, timeline: common.timeline, args };
             variant(context)?;
             return Ok(ExitCode::SUCCESS);
         }

@@ -79,7 +79,7 @@ struct Flags {
           value_parser = clap::value_parser!(u32).range(1..=64))]
     masters: u32,
     /// Print a line for every move and reply, not only when a game ends
-    /// [default: on when the exhibition has at most 100 moves in all]
+    /// [default: on with --timeline, or when the exhibition has at most 100 moves in all]
     #[arg(long)]
     each_move: bool,
 }
@@ -204,10 +204,10 @@ fn main() -> ExitCode {
         ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chess.py"))
         .timeline_marks(mark)
-        .run(|cx: Context<Checked>| exhibition(cx.runtime, cx.unit, &cx.args.0))
+        .run(|cx: Context<Checked>| exhibition(cx.runtime, cx.unit, cx.timeline, &cx.args.0))
 }
 
-fn exhibition(runtime: Runtime, unit: Duration, flags: &Flags) -> anyhow::Result<()> {
+fn exhibition(runtime: Runtime, unit: Duration, timeline: bool, flags: &Flags) -> anyhow::Result<()> {
     check_runtime(runtime, flags)?;
     let shape = flags.shape();
     let policy = if runtime == Runtime::Sync { Policy::OneBoardAtATime } else { Policy::BoardToBoard };
@@ -229,7 +229,7 @@ fn exhibition(runtime: Runtime, unit: Duration, flags: &Flags) -> anyhow::Result
         her_move: unit * flags.master,
         reply: unit * flags.reply,
         masters: flags.masters as usize,
-        each_move: flags.each_move || shape.total_moves() <= EACH_MOVE_UP_TO,
+        each_move: flags.each_move || timeline || shape.total_moves() <= EACH_MOVE_UP_TO,
     };
     let masters = if flags.masters > 1 { format!(", {} masters", flags.masters) } else { String::new() };
     println!(
