@@ -13,6 +13,8 @@ use futures::task::{LocalSpawnExt, SpawnExt};
 
 const SHAPES: &[(&str, &str)] = &[
     ("tokio-mt-spawn", "tokio multi-thread: spawn N tasks, await the handles in order"),
+    ("tokio-mt1-spawn", "tokio multi-thread with one worker: spawn N tasks from main, await in order"),
+    ("tokio-mt-spawn-halves", "tokio multi-thread: two tasks each spawn N/2 tasks; await all in order"),
     ("tokio-ct-spawn", "tokio current-thread: spawn N tasks, await the handles in order"),
     ("tokio-mt-joinset", "tokio multi-thread: N tasks in a JoinSet, join_all"),
     ("tokio-ct-joinset", "tokio current-thread: N tasks in a JoinSet, join_all"),
@@ -27,9 +29,14 @@ const SHAPES: &[(&str, &str)] = &[
     ("smol-spawn", "smol::spawn on the global executor, await the Tasks in order"),
     ("smol-join-all", "smol::block_on(join_all over N Timers), one task"),
     ("async-std-spawn", "async-std task::spawn N tasks, await the handles in order"),
+    (
+        "async-std-spawn-local",
+        "async-std task::spawn_local N tasks (this thread), await the handles in order",
+    ),
     ("async-std-join-all", "async-std block_on(join_all over N sleeps), one task"),
     ("futures-join-all", "futures block_on(join_all over N futures-timer Delays)"),
     ("futures-unordered", "futures block_on(FuturesUnordered over N Delays)"),
+    ("futures-join-all-async-io", "futures block_on(join_all over N async-io Timers)"),
     ("futures-localpool-spawn", "futures LocalPool: spawn N tasks with handles, await them in order"),
     ("threads", "one OS thread per task, joined in order (stops at the first thread the OS refuses)"),
     ("futures-threadpool-spawn", "futures ThreadPool: spawn N tasks with handles, await them in order"),
@@ -80,6 +87,34 @@ fn main() {
     let start = Instant::now();
     let gathered = match shape.as_str() {
         "tokio-mt-spawn" => tokio_spawn(tokio::runtime::Builder::new_multi_thread(), n, unit),
+        "tokio-mt1-spawn" => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(1);
+            tokio_spawn(builder, n, unit)
+        }
+        "tokio-mt-spawn-halves" => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async {
+                let spawner = |range: std::ops::Range<usize>| {
+                    tokio::spawn(async move {
+                        range
+                            .map(|i| {
+                                tokio::spawn(async move {
+                                    tokio::time::sleep(unit).await;
+                                    i
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                };
+                let (a, b) = (spawner(0..n / 2), spawner(n / 2..n));
+                let mut out = Vec::with_capacity(n);
+                for handle in a.await.expect("no panic").into_iter().chain(b.await.expect("no panic")) {
+                    out.push(handle.await.expect("no panic"));
+                }
+                out
+            })
+        }
         "tokio-ct-spawn" => tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit),
         "tokio-mt-joinset" => tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit),
         "tokio-ct-joinset" => tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit),
@@ -140,7 +175,7 @@ fn main() {
         "futures-unordered-async-io" => futures::executor::block_on(
             (0..n)
                 .map(|i| async move {
-                    smol::Timer::after(unit).await;
+                    async_io::Timer::after(unit).await;
                     i
                 })
                 .collect::<FuturesUnordered<_>>()
@@ -225,6 +260,21 @@ fn main() {
             }
             out
         }),
+        "async-std-spawn-local" => async_std::task::block_on(async {
+            let tasks: Vec<_> = (0..n)
+                .map(|i| {
+                    async_std::task::spawn_local(async move {
+                        async_std::task::sleep(unit).await;
+                        i
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(n);
+            for task in tasks {
+                out.push(task.await);
+            }
+            out
+        }),
         "async-std-join-all" => {
             async_std::task::block_on(futures::future::join_all((0..n).map(|i| async move {
                 async_std::task::sleep(unit).await;
@@ -246,6 +296,12 @@ fn main() {
                 .collect::<FuturesUnordered<_>>()
                 .collect::<Vec<_>>(),
         ),
+        "futures-join-all-async-io" => {
+            futures::executor::block_on(futures::future::join_all((0..n).map(|i| async move {
+                async_io::Timer::after(unit).await;
+                i
+            })))
+        }
         "futures-localpool-spawn" => {
             let mut pool = futures::executor::LocalPool::new();
             let spawner = pool.spawner();

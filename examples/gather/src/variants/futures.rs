@@ -5,7 +5,8 @@
 //! Nothing is spawned here: `block_on` polls one future, and the combinators poll many inside
 //! it. `join_all` and `try_join_all` are `gather`, `FuturesUnordered` is `as_completed`, and
 //! `select` is `wait(FIRST_COMPLETED)`: it hands back the unfinished future, to await later or
-//! to drop, which cancels it. The executor has no clock: `futures-timer` does the sleeping.
+//! to drop, which cancels it. The executor has no clock: `futures-timer` does the sleeping
+//! (and async-io's `Timer` in the scale mode, where futures-timer is the bottleneck).
 //!
 //! Run with: `cargo run -p gather -- futures` (and `-- futures --tasks 1000000 --unit 1s`)
 
@@ -96,11 +97,15 @@ async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
 
 // ANCHOR: scale
 /// Gathers `tasks` futures that each sleep one unit, in argument order.
+///
+/// The sleep here is async-io's `Timer` rather than `futures_timer::Delay`: any timer works
+/// with any executor, and at a million timers futures-timer's one heap-keeping thread, which
+/// wakes the executor once per timer, doubles the overhead (see the chapter).
 pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();
     let sleepers = (0..tasks).map(|i| async move {
-        Delay::new(unit).await;
+        async_io::Timer::after(unit).await;
         i
     });
     let results = block_on(future::join_all(sleepers));
