@@ -20,6 +20,14 @@ list:
 test:
     cargo test --workspace
 
+# Rerun the throughput and scale figures the README quotes (release build; a few minutes).
+bench:
+    cargo build --quiet --release --bins
+    target/release/queue --bench 1000000
+    target/release/offload --bench 100000
+    target/release/gather --tasks 1000000 --unit 1s
+    target/release/parallel
+
 # Regenerate the outputs captured in docs/src/outputs/ (the tests fail when they are stale).
 docs-outputs:
     UPDATE_DOCS=1 cargo test --workspace --quiet -- docs_output
