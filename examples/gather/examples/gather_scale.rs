@@ -15,6 +15,41 @@ const SHAPES: &[(&str, &str)] = &[
     ("tokio-mt-spawn", "tokio multi-thread: spawn N tasks, await the handles in order"),
     ("tokio-mt1-spawn", "tokio multi-thread with one worker: spawn N tasks from main, await in order"),
     ("tokio-mt-spawn-halves", "tokio multi-thread: two tasks each spawn N/2 tasks; await all in order"),
+    (
+        "tokio-mt-deadline",
+        "tokio multi-thread: spawn N tasks that sleep_until one shared deadline, await in order",
+    ),
+    (
+        "tokio-mt-countdown",
+        "tokio multi-thread: spawn N detached tasks; the last to finish notifies (AtomicUsize + Notify)",
+    ),
+    ("tokio-mt-deadline-countdown", "tokio multi-thread: shared deadline, detached tasks, the last notifies"),
+    (
+        "tokio-mt-collector",
+        "tokio multi-thread: spawn N tasks from main, await the handles inside a spawned task",
+    ),
+    (
+        "tokio-ct-deadline",
+        "tokio current-thread: spawn N tasks that sleep_until one shared deadline, await in order",
+    ),
+    (
+        "tokio-mt-time-only",
+        "tokio multi-thread, enable_time only (no IO driver): spawn N tasks, await in order",
+    ),
+    (
+        "tokio-mt-spawn-halves-budget",
+        "as tokio-mt-spawn-halves, the spawners calling consume_budget() after each spawn",
+    ),
+    ("tokio-per-core", "a current-thread runtime on each core's thread, each spawns and awaits its share"),
+    (
+        "tokio-per-core-budget",
+        "as tokio-per-core, calling consume_budget() after each spawn so the new tasks start early",
+    ),
+    (
+        "tokio-ct-spawn-budget",
+        "tokio current-thread: spawn N tasks, consume_budget() after each, await in order",
+    ),
+    ("tokio-per-core-deadline", "as tokio-per-core, every task sleep_until one shared deadline"),
     ("tokio-ct-spawn", "tokio current-thread: spawn N tasks, await the handles in order"),
     ("tokio-mt-joinset", "tokio multi-thread: N tasks in a JoinSet, join_all"),
     ("tokio-ct-joinset", "tokio current-thread: N tasks in a JoinSet, join_all"),
@@ -115,6 +150,93 @@ fn main() {
                 out
             })
         }
+        "tokio-mt-deadline" => tokio_deadline(tokio::runtime::Builder::new_multi_thread(), n, unit),
+        "tokio-ct-deadline" => tokio_deadline(tokio::runtime::Builder::new_current_thread(), n, unit),
+        "tokio-mt-countdown" => tokio_countdown(n, unit, false),
+        "tokio-mt-deadline-countdown" => tokio_countdown(n, unit, true),
+        "tokio-mt-collector" => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async {
+                let handles: Vec<_> = (0..n)
+                    .map(|i| {
+                        tokio::spawn(async move {
+                            tokio::time::sleep(unit).await;
+                            i
+                        })
+                    })
+                    .collect();
+                tokio::spawn(async move {
+                    let mut out = Vec::with_capacity(n);
+                    for handle in handles {
+                        out.push(handle.await.expect("no panic"));
+                    }
+                    out
+                })
+                .await
+                .expect("no panic")
+            })
+        }
+        "tokio-mt-time-only" => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_time().build().expect("a runtime");
+            rt.block_on(async {
+                let handles: Vec<_> = (0..n)
+                    .map(|i| {
+                        tokio::spawn(async move {
+                            tokio::time::sleep(unit).await;
+                            i
+                        })
+                    })
+                    .collect();
+                let mut out = Vec::with_capacity(n);
+                for handle in handles {
+                    out.push(handle.await.expect("no panic"));
+                }
+                out
+            })
+        }
+        "tokio-mt-spawn-halves-budget" => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async {
+                let spawner = |range: std::ops::Range<usize>| {
+                    tokio::spawn(async move {
+                        let mut handles = Vec::with_capacity(range.len());
+                        for i in range {
+                            handles.push(tokio::spawn(async move {
+                                tokio::time::sleep(unit).await;
+                                i
+                            }));
+                            // Yields every 128 spawns, so that this worker starts the new tasks.
+                            tokio::task::consume_budget().await;
+                        }
+                        handles
+                    })
+                };
+                let (a, b) = (spawner(0..n / 2), spawner(n / 2..n));
+                let mut out = Vec::with_capacity(n);
+                for handle in a.await.expect("no panic").into_iter().chain(b.await.expect("no panic")) {
+                    out.push(handle.await.expect("no panic"));
+                }
+                out
+            })
+        }
+        "tokio-per-core" => tokio_per_core(n, unit, false),
+        "tokio-per-core-budget" => {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let share = n.div_ceil(cores).max(1);
+            std::thread::scope(|scope| {
+                let threads: Vec<_> = (0..n)
+                    .step_by(share)
+                    .map(|first| {
+                        scope.spawn(move || {
+                            tokio_ct().block_on(spawn_budgeted(first..(first + share).min(n), unit))
+                        })
+                    })
+                    .collect();
+                threads.into_iter().flat_map(|thread| thread.join().expect("no panic")).collect()
+            })
+        }
+        "tokio-ct-spawn-budget" => tokio_ct().block_on(spawn_budgeted(0..n, unit)),
+        "tokio-per-core-deadline" => tokio_per_core(n, unit, true),
         "tokio-ct-spawn" => tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit),
         "tokio-mt-joinset" => tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit),
         "tokio-ct-joinset" => tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit),
@@ -395,6 +517,119 @@ fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -
         }
         out
     })
+}
+
+fn tokio_deadline(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+    let rt = builder.enable_all().build().expect("a runtime");
+    rt.block_on(async {
+        let deadline = tokio::time::Instant::now() + unit;
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                tokio::spawn(async move {
+                    tokio::time::sleep_until(deadline).await;
+                    i
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for handle in handles {
+            out.push(handle.await.expect("no panic"));
+        }
+        out
+    })
+}
+
+/// Detached tasks: each stores its result in its own slot and counts down; the last one to
+/// finish wakes the gatherer once, instead of a million `JoinHandle` wake-ups.
+fn tokio_countdown(n: usize, unit: Duration, shared_deadline: bool) -> Vec<usize> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    rt.block_on(async {
+        let slots: Arc<[AtomicUsize]> = (0..n).map(|_| AtomicUsize::new(usize::MAX)).collect();
+        let left = Arc::new(AtomicUsize::new(n));
+        let done = Arc::new(tokio::sync::Notify::new());
+        let deadline = tokio::time::Instant::now() + unit;
+        for i in 0..n {
+            let (slots, left, done) = (slots.clone(), left.clone(), done.clone());
+            tokio::spawn(async move {
+                if shared_deadline {
+                    tokio::time::sleep_until(deadline).await;
+                } else {
+                    tokio::time::sleep(unit).await;
+                }
+                slots[i].store(i, Ordering::Relaxed);
+                if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    done.notify_one();
+                }
+            });
+        }
+        done.notified().await;
+        slots.iter().map(|slot| slot.load(Ordering::Relaxed)).collect()
+    })
+}
+
+/// One current-thread runtime per core, each on its own thread with its own queue and timer
+/// wheel, each gathering a contiguous share; the shares are joined in order.
+fn tokio_per_core(n: usize, unit: Duration, shared_deadline: bool) -> Vec<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let share = n.div_ceil(cores).max(1);
+    let deadline = tokio::time::Instant::now() + unit;
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..n)
+            .step_by(share)
+            .map(|first| {
+                scope.spawn(move || {
+                    tokio_ct().block_on(async move {
+                        let range = first..(first + share).min(n);
+                        let handles: Vec<_> = if shared_deadline {
+                            range
+                                .map(|i| {
+                                    tokio::spawn(async move {
+                                        tokio::time::sleep_until(deadline).await;
+                                        i
+                                    })
+                                })
+                                .collect()
+                        } else {
+                            range
+                                .map(|i| {
+                                    tokio::spawn(async move {
+                                        tokio::time::sleep(unit).await;
+                                        i
+                                    })
+                                })
+                                .collect()
+                        };
+                        let mut out = Vec::with_capacity(handles.len());
+                        for handle in handles {
+                            out.push(handle.await.expect("no panic"));
+                        }
+                        out
+                    })
+                })
+            })
+            .collect();
+        threads.into_iter().flat_map(|thread| thread.join().expect("no panic")).collect()
+    })
+}
+
+/// Spawns a task per index, handing control back to the scheduler every 128 spawns (the
+/// cooperative budget) so that the tasks start sleeping while the rest are being spawned.
+async fn spawn_budgeted(range: std::ops::Range<usize>, unit: Duration) -> Vec<usize> {
+    let mut handles = Vec::with_capacity(range.len());
+    for i in range {
+        handles.push(tokio::spawn(async move {
+            tokio::time::sleep(unit).await;
+            i
+        }));
+        tokio::task::consume_budget().await;
+    }
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("no panic"));
+    }
+    out
 }
 
 fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
