@@ -12,6 +12,7 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// One finished run of a binary.
@@ -87,6 +88,19 @@ impl Run {
         assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
         assert!(self.stdout().is_empty(), "expected no stdout: {}", self.stdout());
     }
+}
+
+/// `python3` as the harness finds it on `PATH`, for tests that run the peer themselves.
+pub fn python3() -> Option<PathBuf> {
+    crate::find_on_path("python3")
+}
+
+/// Held by a test binary's timing tests so that they run one at a time: each keeps a core
+/// busy, and a timing needs the other one. Tests run in parallel threads of one process, so
+/// one lock per process is enough.
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Parses the number out of a line such as `count executed in 1.002 seconds.`: the first

@@ -8,9 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use walkthrough::testing::{Run, check_docs_output, normalise, number_after, workspace_root};
+use walkthrough::testing::{
+    Run, check_docs_output, normalise, number_after, one_at_a_time, python3, workspace_root,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chess");
 const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futures"];
@@ -21,13 +22,6 @@ const SHAPE: [&str; 6] = ["--opponents", "24", "--moves", "5", "--unit", "100us"
 /// Its ideal lengths in tutorial seconds: 24 games of 5 x 60 s; 5 rounds of 24 x 5 s, plus a reply.
 const SYNC_IDEAL: f64 = 24.0 * 5.0 * 60.0;
 const ASYNC_IDEAL: f64 = 5.0 * 24.0 * 5.0 + 55.0;
-
-static TURN: Mutex<()> = Mutex::new(());
-
-/// One test at a time: each keeps a core busy, and timings need the other one.
-fn turn() -> MutexGuard<'static, ()> {
-    TURN.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 fn run(args: &[&str]) -> Run {
     Run::new(BIN, args)
@@ -98,7 +92,7 @@ fn assert_near_ideal(report: &Report, slack: f64, what: &str) {
 
 #[test]
 fn every_variant_plays_every_board_in_about_the_ideal_time() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let sync = report(&run(&with_shape("sync", &[])), "sync");
     assert_every_board_once(&sync, 24, "sync");
     assert_eq!(sync.ideal, SYNC_IDEAL);
@@ -118,7 +112,7 @@ fn every_variant_plays_every_board_in_about_the_ideal_time() {
 
 #[test]
 fn the_python_peer_plays_the_same_exhibition_or_is_skipped() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let run = run(&with_shape("python", &[]));
     if run.stdout().starts_with("skipped") {
         assert_eq!(run.lines(), ["skipped: python3 not found"]);
@@ -133,8 +127,8 @@ fn the_python_peer_plays_the_same_exhibition_or_is_skipped() {
 
 #[test]
 fn python_and_rust_work_out_the_same_ideal() {
-    let _turn = turn();
-    let Some(python) = find_python() else { return };
+    let _turn = one_at_a_time();
+    let Some(python) = python3() else { return };
     let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
     for shape in [["3", "2", "5", "55"], ["12", "2", "5", "56"], ["5", "3", "7", "3"], ["1", "4", "2", "9"]] {
         let [opponents, moves, master, reply] = shape;
@@ -162,7 +156,7 @@ fn python_and_rust_work_out_the_same_ideal() {
 
 #[test]
 fn each_move_shows_her_going_board_to_board() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let args = ["--opponents", "4", "--moves", "3", "--unit", "500us"];
     for runtime in RUST {
         let run = run(&[&[runtime], &args[..]].concat());
@@ -199,7 +193,7 @@ fn each_move_shows_her_going_board_to_board() {
 
 #[test]
 fn masters_share_the_boards() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     for runtime in ASYNC {
         let mut command = Command::new(BIN);
         command.args(with_shape(runtime, &["--masters", "2"])).env("ASYNC_STD_THREAD_COUNT", "2");
@@ -216,12 +210,12 @@ fn masters_share_the_boards() {
 
 #[test]
 fn masters_are_refused_where_they_make_no_sense() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     run(&["sync", "--masters", "2"]).assert_usage_error("sync plays one board at a time");
     let mut command = Command::new(BIN);
     command.args(["async-std", "--masters", "3"]).env("ASYNC_STD_THREAD_COUNT", "2");
     Run::command(command).assert_usage_error("async-std runs its tasks on 2 threads");
-    if let Some(python) = find_python() {
+    if let Some(python) = python3() {
         let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
         let mut command = Command::new(python);
         command.arg(peer).args(["--masters", "2"]);
@@ -231,7 +225,7 @@ fn masters_are_refused_where_they_make_no_sense() {
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     for (flag, value, needle) in [
         ("--opponents", "0", "0 is not in 1..=100000"),
         ("--opponents", "-3", "-3 is not in 1..=100000"),
@@ -271,7 +265,7 @@ fn help_lists_the_flags_and_runtimes() {
 
 #[test]
 fn timeline_draws_a_row_per_board() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let run = run(&["sync", "tokio", "--opponents", "4", "--moves", "3", "--unit", "1ms", "--timeline"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
@@ -307,7 +301,7 @@ fn timeline_draws_a_row_per_board() {
 
 #[test]
 fn a_large_exhibition_finishes() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let run = run(&["tokio", "--opponents", "20000", "--moves", "2", "--unit", "2us"]);
     let large = report(&run, "tokio, 20000 boards");
     assert_every_board_once(&large, 20_000, "tokio, 20000 boards");
@@ -318,7 +312,7 @@ fn a_large_exhibition_finishes() {
 /// The docs show `just run chess` at its defaults: sync's and tokio's output, and the table.
 #[test]
 fn docs_output_is_fresh() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let run = run(&[]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
@@ -353,7 +347,7 @@ fn docs_output_is_fresh() {
 /// The timeline pictures in the chapter: a small exhibition, sync against tokio, then tokio.
 #[test]
 fn docs_output_timeline_is_fresh() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let run = run(&[
         "sync",
         "tokio",
@@ -398,9 +392,4 @@ fn check_loosely(path: &Path, output: &str, keep: fn(&str) -> String) {
     let captured = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
     assert_eq!(frame(&captured), frame(output), "{} is stale: run `just docs-outputs`", path.display());
-}
-
-fn find_python() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join("python3")).find(|p| p.is_file())
 }

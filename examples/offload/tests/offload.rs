@@ -10,10 +10,9 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, PoisonError};
 
 use walkthrough::testing::{
-    Run, check_docs_output, check_docs_output_unordered, number_after, workspace_root,
+    Run, check_docs_output, check_docs_output_unordered, number_after, one_at_a_time, workspace_root,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_offload");
@@ -33,12 +32,9 @@ fn run(args: &[&str]) -> Run {
     Run::new(BIN, args)
 }
 
-/// Held by the tests whose checks are about timing, so that they do not run at the same time.
-static TIMING: Mutex<()> = Mutex::new(());
-
 /// Runs `attempt` up to three times, one timing test at a time; passes on the first `Ok`.
 fn with_retries(what: &str, mut attempt: impl FnMut() -> Result<(), String>) {
-    let _turn = TIMING.lock().unwrap_or_else(PoisonError::into_inner);
+    let _turn = one_at_a_time();
     let mut failures = Vec::new();
     for _ in 0..3 {
         match attempt() {
