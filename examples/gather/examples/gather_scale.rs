@@ -4,12 +4,17 @@
 //! Run with: `cargo run --release -p gather --example gather_scale -- <SHAPE> <N> [UNIT_MS]`
 //! (no arguments lists the shapes). It prints the wall time, the overhead over one unit, the
 //! CPU time and the peak RSS, read from `/proc/self`. `sizes` prints each task future's size.
-//! Some shapes take minutes at N = 1,000,000: run those under `timeout`.
+//! Some shapes take minutes at N = 1,000,000: run those under `timeout`. Like the `gather`
+//! binary it allocates with mimalloc; `--features system-alloc` measures with glibc's malloc.
 
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::{LocalSpawnExt, SpawnExt};
+
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SHAPES: &[(&str, &str)] = &[
     ("tokio-mt-spawn", "tokio multi-thread: spawn N tasks, await the handles in order"),

@@ -205,3 +205,46 @@ fn docs_output_is_fresh() {
         check_docs_output(&root.join("docs/src/outputs/gather-python.txt"), &python.stdout());
     }
 }
+
+/// The goal at a million tasks: every async runtime's overhead at most 0.5 s and its
+/// peak RSS at most 512 MiB. Absolute figures need a release build and a quiet machine:
+/// `cargo test --release -p gather -- --ignored`. Best overhead of three runs, largest RSS.
+#[test]
+#[ignore = "timing goal: run in release on a quiet machine"]
+fn a_million_tasks_meet_the_goal() {
+    if cfg!(debug_assertions) {
+        panic!("run with --release: a debug build measures the debug code");
+    }
+    const ASYNC: [&str; 4] = ["tokio", "smol", "async-std", "futures"];
+    let mut best = [f64::MAX; 4];
+    let mut rss = [0.0_f64; 4];
+    for _ in 0..3 {
+        let run = Run::new(BIN, [&ASYNC[..], &["--tasks", "1000000", "--unit", "1s"]].concat());
+        assert!(run.success(), "{}", run.stderr());
+        let lines = run.lines();
+        let overheads: Vec<f64> = lines
+            .iter()
+            .filter(|l| l.starts_with("scale:"))
+            .map(|l| number_after(l, "overhead").unwrap_or_else(|| panic!("{l}")))
+            .collect();
+        assert_eq!(overheads.len(), 4, "{lines:?}");
+        for (i, runtime) in ASYNC.iter().enumerate() {
+            best[i] = best[i].min(overheads[i]);
+            // The table row: `<runtime>[ (legacy)]  <wall>  <units>  <cpu>  <rss> MiB  ...`.
+            let row = lines
+                .iter()
+                .find(|l| l.split_whitespace().next() == Some(runtime))
+                .unwrap_or_else(|| panic!("no table row for {runtime}: {lines:?}"));
+            let words: Vec<&str> = row.split_whitespace().collect();
+            let mib = words.iter().position(|w| *w == "MiB").unwrap_or_else(|| panic!("{row}"));
+            rss[i] = rss[i].max(words[mib - 1].parse().unwrap_or_else(|_| panic!("{row}")));
+        }
+    }
+    for (i, runtime) in ASYNC.iter().enumerate() {
+        eprintln!("{runtime}: overhead {:.3} s, peak RSS {:.1} MiB", best[i], rss[i]);
+    }
+    for (i, runtime) in ASYNC.iter().enumerate() {
+        assert!(best[i] <= 0.5, "{runtime}: overhead {:.3} s, the goal is 0.5 s", best[i]);
+        assert!(rss[i] <= 512.0, "{runtime}: peak RSS {:.1} MiB, the goal is 512 MiB", rss[i]);
+    }
+}
