@@ -40,7 +40,12 @@ const SHAPES: &[(&str, &str, Pump)] = &[
     ("async-std-spawn", "async-std, producer task::spawn on the pool, consumer in block_on", async_std_spawn),
     ("futures-localpool", "futures LocalPool, SinkExt::send per item (the bench)", futures_localpool),
     ("futures-threadpool", "futures ThreadPool, both spawned", futures_threadpool),
-    ("threads-std", "std::thread, mpsc::channel / sync_channel (the bench)", threads_std),
+    (
+        "threads-crossbeam",
+        "std::thread, crossbeam_channel unbounded / bounded (the bench)",
+        threads_crossbeam,
+    ),
+    ("threads-std", "std::thread, std::sync::mpsc::channel / sync_channel", threads_std),
     (
         "threads-batched",
         "std::thread, Vec batches of min(cap, 100) items, sync_channel(1) of batches",
@@ -424,6 +429,17 @@ fn futures_threadpool(items: u64, capacity: Option<usize>) -> u64 {
     };
     let sum = pool.spawn_with_handle(receiver.fold(0, |sum, i| async move { sum + i })).expect("spawn");
     futures::executor::block_on(sum)
+}
+
+fn threads_crossbeam(items: u64, capacity: Option<usize>) -> u64 {
+    let (s, r) = match capacity {
+        None => crossbeam_channel::unbounded(),
+        Some(c) => crossbeam_channel::bounded(c),
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(move || (0..items).try_for_each(|i| s.send(i)));
+        r.iter().sum()
+    })
 }
 
 fn threads_std(items: u64, capacity: Option<usize>) -> u64 {

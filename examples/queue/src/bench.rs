@@ -69,7 +69,9 @@ mod tests {
         assert!(catch_unwind(|| tokio::sync::mpsc::channel::<u8>(0)).is_err());
         assert!(catch_unwind(|| smol::channel::bounded::<u8>(0)).is_err());
         assert!(catch_unwind(|| async_std::channel::bounded::<u8>(0)).is_err());
-        // std's is a rendezvous: a send waits for a receiver that is taking right then.
+        // crossbeam's and std's are a rendezvous: a send waits for a receiver taking right then.
+        let (sender, _receiver) = crossbeam_channel::bounded::<u8>(0);
+        assert!(matches!(sender.try_send(1), Err(crossbeam_channel::TrySendError::Full(1))));
         let (sender, _receiver) = std::sync::mpsc::sync_channel::<u8>(0);
         assert!(matches!(sender.try_send(1), Err(std::sync::mpsc::TrySendError::Full(1))));
     }
@@ -80,7 +82,9 @@ mod tests {
         assert_eq!((0..200).take_while(|_| tokio_sender.try_send(0).is_ok()).count(), 100);
         let (smol_sender, _r2) = smol::channel::bounded::<u8>(100);
         assert_eq!((0..200).take_while(|_| smol_sender.try_send(0).is_ok()).count(), 100);
-        let (std_sender, _r3) = std::sync::mpsc::sync_channel::<u8>(100);
+        let (crossbeam_sender, _r3) = crossbeam_channel::bounded::<u8>(100);
+        assert_eq!((0..200).take_while(|_| crossbeam_sender.try_send(0).is_ok()).count(), 100);
+        let (std_sender, _r4) = std::sync::mpsc::sync_channel::<u8>(100);
         assert_eq!((0..200).take_while(|_| std_sender.try_send(0).is_ok()).count(), 100);
     }
 

@@ -322,3 +322,35 @@ fn docs_output_is_fresh() {
     assert_eq!(table.lines().count(), 2 + RUNTIMES.len(), "{stdout}");
     check_docs_output_unordered(&root.join("docs/src/outputs/queue-table.txt"), &table);
 }
+
+/// The goal for `--bench`: at capacity 100, at least 10 million items a second on the
+/// fastest runtime and at least 10 times Python's `asyncio.Queue` on every runtime. Absolute
+/// rates need a release build and a quiet machine: `cargo test --release -p queue -- --ignored`.
+#[test]
+#[ignore = "throughput goal: run in release on a quiet machine"]
+fn bench_meets_the_throughput_goal() {
+    if cfg!(debug_assertions) {
+        panic!("run with --release: a debug build measures the debug code");
+    }
+    const ITEMS: u64 = 1_000_000;
+    let mut at_100 = BTreeMap::new();
+    for runtime in RUNTIMES.iter().chain(&["python"]) {
+        let run = run(&[runtime, "--bench", &ITEMS.to_string()]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        if run.stdout().starts_with("skipped") {
+            panic!("{runtime}: {}", run.stdout());
+        }
+        let line =
+            run.lines().into_iter().find(|l| l.starts_with("capacity 100:")).expect("a capacity 100 line");
+        at_100.insert(*runtime, bench_rate(&line, "100", ITEMS));
+    }
+    for (runtime, rate) in &at_100 {
+        eprintln!("{runtime}: {:.2} M items/s at capacity 100", rate / 1e6);
+    }
+    let python = at_100.remove("python").expect("python measured");
+    let fastest = at_100.values().copied().fold(0.0, f64::max);
+    assert!(fastest >= 10e6, "fastest {:.2} M items/s, the goal is 10", fastest / 1e6);
+    for (runtime, rate) in &at_100 {
+        assert!(*rate >= 10.0 * python, "{runtime}: {:.1}x Python, the goal is 10x", rate / python);
+    }
+}

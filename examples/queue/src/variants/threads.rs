@@ -1,20 +1,20 @@
-//! `queue` with OS threads: one thread per producer and consumer, around a `std::sync::mpsc`
-//! channel.
+//! `queue` with OS threads: one thread per producer and consumer, around a crossbeam channel.
 //!
 //! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py`; in Python this would be `threading` with `queue.Queue`). std's channel
-//! has one `Receiver`, so the consumers share it behind a `Mutex`; a thread blocked in `recv`
-//! holds the lock and the others block on the lock. A thread cannot be cancelled, so the
-//! consumers end the Rust way: `recv` fails once every `Sender` is dropped and the channel is
-//! empty, and `thread::scope` joins them all.
+//! (its `asyncq.py`; in Python this would be `threading` with `queue.Queue`).
+//! `crossbeam_channel` is a multi-producer, multi-consumer channel like `queue.Queue`: every
+//! consumer gets its own clone of the `Receiver`. (std's `mpsc` has one `Receiver`, which
+//! consumers would have to share behind a `Mutex`; and std's bounded channel parks a thread
+//! thousands of times more often, see the chapter's bench.) A thread cannot be cancelled, so
+//! the consumers end the Rust way: `recv` fails once every `Sender` is dropped and the
+//! channel is empty, and `thread::scope` joins them all.
 //!
 //! Run with: `cargo run -p queue -- threads`
 
-use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender};
 use walkthrough::pyrandom::PyRandom;
 
 use crate::Params;
@@ -38,7 +38,7 @@ fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duration) {
     for _ in 0..rng.randint(1, 5) {
         nap(&format!("Producer {n}"), &mut rng, unit);
         let text = format!("{:010x}", rng.getrandbits(40));
-        // `channel()` is unbounded: `send` never blocks. It fails only if the receiver is gone.
+        // `unbounded()`: `send` never blocks. It fails only if every receiver is gone.
         if queue.send(Item { text: text.clone(), put_at: Instant::now() }).is_err() {
             break;
         }
@@ -49,12 +49,10 @@ fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duration) {
 
 // ANCHOR: consume
 /// Naps, takes the next item, says how long it waited; until every sender is gone.
-fn consume(n: usize, mut rng: PyRandom, queue: &Mutex<Receiver<Item>>, unit: Duration) {
+fn consume(n: usize, mut rng: PyRandom, queue: Receiver<Item>, unit: Duration) {
     loop {
         nap(&format!("Consumer {n}"), &mut rng, unit);
-        // The lock guard lives for this statement only. A poisoned lock means another
-        // consumer panicked: stop too.
-        let Ok(Ok(item)) = queue.lock().map(|receiver| receiver.recv()) else { break };
+        let Ok(item) = queue.recv() else { break };
         let waited = item.put_at.elapsed().as_secs_f64() / unit.as_secs_f64();
         println!("Consumer {n} got element <{}> in {waited:.5} seconds.", item.text);
     }
@@ -70,8 +68,7 @@ pub fn run(params: Params) {
     let mut seeds = PyRandom::new(params.seed);
     let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
 
-    let (sender, receiver) = mpsc::channel();
-    let queue = Mutex::new(receiver);
+    let (sender, receiver) = crossbeam_channel::unbounded();
     thread::scope(|scope| {
         for (n, rng) in rngs.by_ref().take(params.nprod).enumerate() {
             let sender = sender.clone();
@@ -80,8 +77,8 @@ pub fn run(params: Params) {
         // Keep no `Sender` here, or `recv` would wait forever.
         drop(sender);
         for (n, rng) in rngs.take(params.ncon).enumerate() {
-            let queue = &queue;
-            scope.spawn(move || consume(n, rng, queue, params.unit));
+            let receiver = receiver.clone();
+            scope.spawn(move || consume(n, rng, receiver, params.unit));
         }
     }); // joins every thread
 
@@ -92,32 +89,22 @@ pub fn run(params: Params) {
 
 // ANCHOR: pump
 /// `--bench`: moves the numbers `0..items` from a producer thread to this one and returns
-/// their sum. `None` is `channel()`, unbounded; `Some(n)` is `sync_channel(n)`.
+/// their sum. `None` is `unbounded()`; `Some(n)` is `bounded(n)`, whose `send` blocks while
+/// the channel is full.
 pub fn pump(items: u64, capacity: Option<usize>) -> u64 {
-    thread::scope(|scope| match capacity {
-        None => {
-            let (sender, receiver) = mpsc::channel();
-            scope.spawn(move || {
-                for i in 0..items {
-                    if sender.send(i).is_err() {
-                        break;
-                    }
+    let (sender, receiver) = match capacity {
+        None => crossbeam_channel::unbounded(),
+        Some(capacity) => crossbeam_channel::bounded(capacity),
+    };
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            for i in 0..items {
+                if sender.send(i).is_err() {
+                    break;
                 }
-            });
-            receiver.iter().sum()
-        }
-        Some(capacity) => {
-            // A full `sync_channel` blocks `send` until the consumer takes an item.
-            let (sender, receiver) = mpsc::sync_channel(capacity);
-            scope.spawn(move || {
-                for i in 0..items {
-                    if sender.send(i).is_err() {
-                        break;
-                    }
-                }
-            });
-            receiver.iter().sum()
-        }
+            }
+        });
+        receiver.iter().sum()
     })
 }
 // ANCHOR_END: pump
