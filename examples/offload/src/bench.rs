@@ -44,7 +44,43 @@ fn threads(n: u32) -> Result<()> {
     for i in 0..n {
         sum += u64::from(pool.submit(move || i).recv().context("a pool job panicked")?);
     }
-    report("ThreadPool::submit (std threads)", n, start.elapsed(), sum)
+    report("ThreadPool::submit (std threads, crossbeam channels)", n, start.elapsed(), sum)?;
+    park_ping_pong(n)
+}
+
+/// The yardstick: two threads passing a number back and forth, each going to sleep
+/// (`thread::park`) until the other wakes it (`unpark`). That is the least a hand-off costs
+/// when both sides sleep while they wait, as the runtimes' blocking pools and their callers
+/// do: two wake-ups per trip, and nothing else.
+fn park_ping_pong(n: u32) -> Result<()> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    // Odd: a request for the other thread; even: its answer. Trip i goes 2i+1, then 2i+2.
+    let turn = AtomicU32::new(0);
+    let wait_for = |value: u32| {
+        while turn.load(Ordering::Acquire) != value {
+            std::thread::park(); // may wake spuriously: check again
+        }
+    };
+    let caller = std::thread::current();
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        let echo = scope.spawn(|| {
+            for i in 0..n {
+                wait_for(2 * i + 1);
+                turn.store(2 * i + 2, Ordering::Release);
+                caller.unpark();
+            }
+        });
+        for i in 0..n {
+            turn.store(2 * i + 1, Ordering::Release);
+            echo.thread().unpark();
+            wait_for(2 * i + 2);
+        }
+    });
+    let elapsed = start.elapsed();
+    let sum = (0..n).map(u64::from).sum();
+    report("park/unpark ping-pong (yardstick, 2 std threads that sleep)", n, elapsed, sum)
 }
 
 fn processes(n: u32) -> Result<()> {

@@ -4,19 +4,20 @@
 //! Concurrency" and with `concurrent.futures.ThreadPoolExecutor`, which `run_in_executor` uses
 //! by default. With one OS thread per activity there is no loop to hold up: the OS pre-empts
 //! the blocked thread and the heartbeat thread keeps ticking. std has no thread pool, so this
-//! file writes one: threads that take boxed jobs from a shared queue (a `Mutex` and a
-//! `Condvar`), where `submit` returns a receiver (the future) and `map` submits everything and
-//! then collects in order.
+//! file writes one: threads that take boxed jobs from a shared crossbeam channel, where
+//! `submit` returns a one-slot channel's receiver (the future) and `map` submits everything
+//! and then collects in order. crossbeam's channels rather than std's `mpsc`, because a
+//! thread waiting on one spins and yields for a moment before it sleeps: a job that follows
+//! soon after the last finds the thread still awake (see the chapter's bench).
 //!
 //! Run with: `cargo run -p offload -- threads`
 
-use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender};
 use tracing::{debug, info};
 
 use crate::Params;
@@ -93,52 +94,42 @@ fn no_loop_to_block(unit: Duration) -> io::Result<()> {
 // ANCHOR: pool
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// The queue the pool's threads share: jobs in order, and whether the pool is shutting down.
-struct Queue {
-    jobs: VecDeque<Job>,
-    closed: bool,
-}
-
-struct Shared {
-    queue: Mutex<Queue>,
-    /// Signalled once per submitted job (and for everyone at shutdown).
-    ready: Condvar,
-}
-
 /// A fixed set of named threads that run submitted jobs, like `ThreadPoolExecutor`.
 /// Dropping it runs the queued jobs and joins the threads, like leaving a
 /// `with ThreadPoolExecutor()` block.
 pub struct ThreadPool {
-    shared: Arc<Shared>,
+    /// The job queue; `None` once the pool is shutting down.
+    jobs: Option<Sender<Job>>,
     threads: Vec<JoinHandle<()>>,
 }
 
 impl ThreadPool {
     pub fn new(size: usize) -> io::Result<ThreadPool> {
-        let queue = Queue { jobs: VecDeque::new(), closed: false };
-        let shared = Arc::new(Shared { queue: Mutex::new(queue), ready: Condvar::new() });
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
         let threads = (0..size)
             .map(|i| {
-                let shared = Arc::clone(&shared);
-                thread::Builder::new().name(format!("pool-{i}")).spawn(move || work(&shared))
+                let queue = queue.clone();
+                thread::Builder::new().name(format!("pool-{i}")).spawn(move || work(&queue))
             })
             .collect::<io::Result<_>>()?;
-        Ok(ThreadPool { shared, threads })
+        Ok(ThreadPool { jobs: Some(jobs), threads })
     }
 
     /// Queues `f`; the returned receiver is the future: `recv()` waits for the result (and
     /// fails if `f` panicked).
-    pub fn submit<T, F>(&self, f: F) -> mpsc::Receiver<T>
+    pub fn submit<T, F>(&self, f: F) -> Receiver<T>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        let (tx, rx) = mpsc::sync_channel(1);
+        let (tx, rx) = crossbeam_channel::bounded(1);
         let job: Job = Box::new(move || {
             let _ = tx.send(f());
         });
-        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).jobs.push_back(job);
-        self.shared.ready.notify_one(); // wake one idle thread, not all of them
+        // The queue outlives every `submit`: it closes only in `drop`.
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job); // one idle thread takes it
+        }
         rx
     }
 
@@ -153,29 +144,16 @@ impl ThreadPool {
     }
 }
 
-/// One pool thread: take the oldest job, run it (without holding the lock), repeat.
-fn work(shared: &Shared) {
-    loop {
-        let job = {
-            let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
-            loop {
-                if let Some(job) = queue.jobs.pop_front() {
-                    break job;
-                }
-                if queue.closed {
-                    return;
-                }
-                queue = shared.ready.wait(queue).unwrap_or_else(PoisonError::into_inner);
-            }
-        };
+/// One pool thread: take the oldest job and run it, until the queue is closed and empty.
+fn work(queue: &Receiver<Job>) {
+    for job in queue {
         job(); // a panic here ends this thread; the job's result sender is dropped
     }
 }
 
 impl Drop for ThreadPool {
     fn drop(&mut self) {
-        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
-        self.shared.ready.notify_all();
+        drop(self.jobs.take()); // close the queue: the threads finish what is queued, then stop
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
