@@ -28,6 +28,11 @@ bench:
     target/release/gather --tasks 1000000 --unit 1s
     target/release/parallel
 
+# Check the issues' performance goals (a million tasks, queue throughput, parallel speed-up):
+# ignored tests that need a release build and a quiet machine.
+goals:
+    cargo test --release -p gather -p queue -p parallel -- --ignored
+
 # Regenerate the outputs captured in docs/src/outputs/ (the tests fail when they are stale).
 docs-outputs:
     UPDATE_DOCS=1 cargo test --workspace --quiet -- docs_output
