@@ -189,3 +189,40 @@ pub fn run(params: Params) -> io::Result<()> {
     submit_and_map(&pool)
 }
 // ANCHOR_END: main
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::ThreadPool;
+
+    #[test]
+    fn map_returns_results_in_the_arguments_order() {
+        let pool = ThreadPool::new(3).expect("a pool");
+        let squares = pool.map(|x: u64| x * x, 0..100).expect("no job panicked");
+        assert_eq!(squares, (0..100).map(|x| x * x).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_job_fails_its_receiver_and_the_pool_goes_on() {
+        let pool = ThreadPool::new(2).expect("a pool");
+        let failed = pool.submit(|| -> u32 { panic!("a job that panics (expected by this test)") });
+        assert!(failed.recv().is_err(), "the panicked job's sender was dropped");
+        // One thread is gone; the other still serves.
+        assert_eq!(pool.submit(|| 7).recv().ok(), Some(7));
+    }
+
+    #[test]
+    fn dropping_the_pool_runs_every_queued_job() {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let pool = ThreadPool::new(2).expect("a pool");
+        for _ in 0..1000 {
+            let ran = Arc::clone(&ran);
+            // Results not awaited: the jobs are only queued.
+            drop(pool.submit(move || ran.fetch_add(1, Ordering::Relaxed)));
+        }
+        drop(pool);
+        assert_eq!(ran.load(Ordering::Relaxed), 1000);
+    }
+}
