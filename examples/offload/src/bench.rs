@@ -97,7 +97,36 @@ fn processes(n: u32) -> Result<()> {
     }
     let elapsed = start.elapsed();
     pool.shutdown()?;
-    report("ProcessPool::submit (worker process)", n, elapsed, sum)
+    report("ProcessPool::submit (worker process)", n, elapsed, sum)?;
+    pipe_ping_pong(n)
+}
+
+/// The processes' yardstick: a line to `cat` and back through two pipes, from this thread,
+/// with no pool and no feeder thread: what any process pool's round trip costs at least.
+fn pipe_ping_pong(n: u32) -> Result<()> {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::process::{Command, Stdio};
+
+    let mut cat = Command::new("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start cat for the pipe yardstick")?;
+    let mut to_cat = cat.stdin.take().context("no stdin pipe")?;
+    let mut from_cat = BufReader::new(cat.stdout.take().context("no stdout pipe")?);
+    let mut line = String::new();
+    let start = Instant::now();
+    let mut sum = 0;
+    for i in 0..n {
+        to_cat.write_all(format!("{i}\n").as_bytes())?; // one write: one wake-up
+        line.clear();
+        from_cat.read_line(&mut line)?;
+        sum += line.trim_end().parse::<u64>().with_context(|| format!("cat echoed {line:?}"))?;
+    }
+    let elapsed = start.elapsed();
+    drop(to_cat);
+    cat.wait()?;
+    report("pipe ping-pong with cat (yardstick, no pool)", n, elapsed, sum)
 }
 
 fn tokio(n: u32) -> Result<()> {

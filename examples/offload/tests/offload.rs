@@ -225,8 +225,8 @@ fn bench_prints_one_well_formed_line_per_api() {
         let run = run(&[runtime, "--bench", "200"]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         let lines = run.lines();
-        // tokio and futures measure two set-ups; threads adds the park/unpark yardstick.
-        let apis = if matches!(runtime, "tokio" | "futures" | "threads") { 2 } else { 1 };
+        // tokio and futures measure two set-ups; threads and processes add a yardstick.
+        let apis = if matches!(runtime, "tokio" | "futures" | "threads" | "processes") { 2 } else { 1 };
         assert_eq!(lines.len(), apis, "{runtime}: {lines:?}");
         for line in &lines {
             let (api, rest) = line.split_once(": ").unwrap_or_else(|| panic!("{line:?}"));
@@ -254,11 +254,11 @@ fn bench_of_every_runtime_ends_with_the_table() {
     {
         assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
     }
-    // Ten lines from Rust (tokio, futures and threads have two) and one from Python, unless
-    // python3 is missing.
+    // Eleven lines from Rust (tokio, futures, threads and processes have two) and one from
+    // Python, unless python3 is missing.
     let trips = stdout.matches(": 50 round trips in ").count();
     let python_skipped = stdout.contains("skipped: python3 not found");
-    assert_eq!(trips, if python_skipped { 10 } else { 11 }, "{stdout}");
+    assert_eq!(trips, if python_skipped { 11 } else { 12 }, "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("runtime ")), "no table:\n{stdout}");
 }
 
