@@ -74,6 +74,21 @@ impl Run {
         self.stdout().lines().map(str::to_owned).collect()
     }
 
+    /// The rows of the comparison table a run of several runtimes ends with, in order;
+    /// skipped runtimes are left out.
+    ///
+    /// # Panics
+    /// When stdout has no table, or a row does not have the table's shape.
+    pub fn table(&self) -> Vec<TableRow> {
+        let lines = self.lines();
+        let header = lines.iter().position(|l| l.starts_with("runtime ")).expect("no table on stdout");
+        lines[header + 2..]
+            .iter()
+            .filter(|row| !row.contains("skipped: "))
+            .map(|row| TableRow::parse(row))
+            .collect()
+    }
+
     /// Asserts that it failed like a usage error: exit status 2, one line on stderr that
     /// starts with `error:` and contains `needle`, nothing on stdout, no panic.
     ///
@@ -87,6 +102,37 @@ impl Run {
         assert!(stderr.starts_with("error:"), "expected 'error: ...': {stderr}");
         assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
         assert!(self.stdout().is_empty(), "expected no stdout: {}", self.stdout());
+    }
+}
+
+/// One row of the harness's comparison table, as printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// The runtime's label, e.g. `tokio` or `async-std (legacy)`.
+    pub runtime: String,
+    /// The wall time in tutorial seconds.
+    pub tutorial_s: f64,
+    pub peak_rss_mib: f64,
+    pub threads: u32,
+    /// `1.00x`, `-` when there is no sync row, or `failed (...)`.
+    pub vs_sync: String,
+}
+
+impl TableRow {
+    /// Parses `<runtime>  <wall>  <tutorial s>  <CPU>  <rss> MiB  <threads>  <vs sync>`.
+    fn parse(row: &str) -> TableRow {
+        let words: Vec<&str> = row.split_whitespace().collect();
+        let mib = words.iter().position(|w| *w == "MiB").filter(|&i| i >= 5 && i + 2 < words.len());
+        let mib = mib.unwrap_or_else(|| panic!("not a table row: {row:?}"));
+        let number =
+            |i: usize| -> f64 { words[i].parse().unwrap_or_else(|_| panic!("{row:?}: {:?}", words[i])) };
+        TableRow {
+            runtime: words[..mib - 4].join(" "),
+            tutorial_s: number(mib - 3),
+            peak_rss_mib: number(mib - 1),
+            threads: words[mib + 1].parse().unwrap_or_else(|_| panic!("{row:?}: threads")),
+            vs_sync: words[mib + 2..].join(" "),
+        }
     }
 }
 
@@ -214,6 +260,30 @@ pub fn check_docs_output_unordered(path: &Path, output: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_the_comparison_table() {
+        let stdout = "── tokio ── ...\nscale: 3 tasks\n\n\
+            runtime               wall  tutorial s      CPU   peak RSS  threads  vs sync\n\
+            ----------------------------------------------------------------------------\n\
+            sync                3.02s        3.02   1.2ms     7.1 MiB        1    1.00x\n\
+            async-std (legacy)  1.395s        1.40   1.130s   390.1 MiB        4    2.16x\n\
+            python              skipped: python3 not found\n";
+        let run = Run::new("printf", ["%s", stdout]);
+        let rows = run.table();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[1],
+            TableRow {
+                runtime: "async-std (legacy)".into(),
+                tutorial_s: 1.40,
+                peak_rss_mib: 390.1,
+                threads: 4,
+                vs_sync: "2.16x".into()
+            }
+        );
+        assert_eq!((rows[0].runtime.as_str(), rows[0].threads), ("sync", 1));
+    }
 
     #[test]
     fn finds_the_number_after_a_marker() {

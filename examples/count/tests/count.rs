@@ -72,15 +72,13 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
         assert!(row.starts_with(label), "row {row:?} is not {label}");
     }
     // The table's own measurement agrees with the variants: sync about 3 units, async about 1.
-    let tutorial_s = |row: &str| -> f64 {
-        row.split_whitespace().nth(if row.starts_with("async-std") { 3 } else { 2 }).unwrap().parse().unwrap()
-    };
-    assert!(tutorial_s(&rows[0]) >= 3.0, "{}", rows[0]);
-    assert!(rows[0].ends_with("1.00x"), "{}", rows[0]);
-    for row in &rows[1..6] {
-        assert!(tutorial_s(row) < 1.6, "{row}");
-        let speedup: f64 = row.rsplit(' ').next().unwrap().trim_end_matches('x').parse().unwrap();
-        assert!(speedup > 3.0 / 1.6, "{row}");
+    let table = run.table();
+    assert!(table[0].tutorial_s >= 3.0, "{:?}", table[0]);
+    assert_eq!(table[0].vs_sync, "1.00x", "{:?}", table[0]);
+    for row in &table[1..6] {
+        assert!(row.tutorial_s < 1.6, "{row:?}");
+        let speedup: f64 = row.vs_sync.trim_end_matches('x').parse().unwrap_or_else(|_| panic!("{row:?}"));
+        assert!(speedup > 3.0 / 1.6, "{row:?}");
     }
 }
 

@@ -228,16 +228,11 @@ fn a_million_tasks_meet_the_goal() {
             .map(|l| number_after(l, "overhead").unwrap_or_else(|| panic!("{l}")))
             .collect();
         assert_eq!(overheads.len(), 4, "{lines:?}");
-        for (i, runtime) in ASYNC.iter().enumerate() {
+        let table = run.table();
+        assert_eq!(table.len(), 4, "{lines:?}");
+        for i in 0..4 {
             best[i] = best[i].min(overheads[i]);
-            // The table row: `<runtime>[ (legacy)]  <wall>  <units>  <cpu>  <rss> MiB  ...`.
-            let row = lines
-                .iter()
-                .find(|l| l.split_whitespace().next() == Some(runtime))
-                .unwrap_or_else(|| panic!("no table row for {runtime}: {lines:?}"));
-            let words: Vec<&str> = row.split_whitespace().collect();
-            let mib = words.iter().position(|w| *w == "MiB").unwrap_or_else(|| panic!("{row}"));
-            rss[i] = rss[i].max(words[mib - 1].parse().unwrap_or_else(|_| panic!("{row}")));
+            rss[i] = rss[i].max(table[i].peak_rss_mib);
         }
     }
     for (i, runtime) in ASYNC.iter().enumerate() {

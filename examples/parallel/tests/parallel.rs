@@ -128,15 +128,7 @@ fn labels_say_how_many_threads_or_processes() {
 
 /// The table's `threads` column, per runtime.
 fn peak_threads(run: &Run) -> BTreeMap<String, u32> {
-    let lines = run.lines();
-    let header = lines.iter().position(|l| l.starts_with("runtime ")).expect("no table");
-    lines[header + 2..]
-        .iter()
-        .map(|row| {
-            let cells: Vec<&str> = row.split_whitespace().collect();
-            (cells[0].to_owned(), cells[cells.len() - 2].parse().unwrap_or_else(|_| panic!("{row}")))
-        })
-        .collect()
+    run.table().into_iter().map(|row| (row.runtime, row.threads)).collect()
 }
 
 #[test]
