@@ -28,8 +28,7 @@ bench:
     target/release/gather --tasks 1000000 --unit 1s
     target/release/parallel
 
-# Check the issues' performance goals (a million tasks, queue throughput, parallel speed-up):
-# ignored tests that need a release build and a quiet machine.
+# Check the performance goals (gather, queue, parallel): ignored tests; release build, quiet machine.
 goals:
     cargo test --release -p gather -p queue -p parallel -- --ignored
 
