@@ -44,6 +44,11 @@ docs: _mdbook
 docs-serve: _mdbook
     mdbook serve docs
 
+# Copy each variant file alone into a new package, build it (warnings denied), run it, and
+# compare its output with the runner's: every variant, or `just copy-check <example> [runtime ...]`.
+copy-check *args:
+    cargo run --quiet --release --package copy-check -- {{args}}
+
 # Format check, lints, tests, book: what CI runs.
 ci: fmt-check clippy test docs
 

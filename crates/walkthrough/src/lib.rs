@@ -1,29 +1,30 @@
 //! The harness every example shares.
 //!
-//! An example's `main.rs` describes itself with [`Example`] and hands over a closure that runs
-//! one variant. The harness does the rest, the same way for every example:
+//! An example's `main.rs` describes itself with [`Example`] and lists its variants once, with
+//! [`variants!`]: for each runtime, the module whose file is a whole program of its own (a
+//! `Params` struct with the runner's defaults, a `run(Params)`, and a `main()` that runs the
+//! defaults). The harness does the rest, the same way for every example:
 //!
 //! - parses the common command line (runtimes, `--unit`, `--seed`, `--no-table`,
 //!   `--timeline`) together with the example's own flags, and turns bad input into a one-line
-//!   error with exit status 2;
-//! - runs a single runtime in-process, so that what runs is exactly the variant's code;
+//!   error with exit status 2, before any variant runs;
+//! - runs a single runtime in-process, so that what runs is exactly the variant's code: its own
+//!   `main()` when the command line asks for nothing but the defaults, its `run` otherwise;
 //! - runs several by re-running itself once per runtime as a child process ([`child`]),
 //!   streaming each child's output under a header, and measuring wall time, CPU, peak RSS and
 //!   threads from outside; then prints the comparison [`table`] and, if asked, the
 //!   [`timeline`].
 //!
-//! Variant files use nothing from here except [`pyrandom`], where a concept needs the
-//! tutorial's exact random numbers.
+//! Variant files use nothing from here: the one workspace crate they may use is `pyrandom`.
 
 pub mod child;
-pub mod pyrandom;
 pub mod runtime;
 pub mod table;
-pub mod testing;
 pub mod timeline;
 pub mod unit;
 
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -37,7 +38,7 @@ use crate::table::{Outcome, Row};
 use crate::timeline::{Classify, Track};
 
 /// Set in a child's environment: run the one runtime named, in-process, and print no table.
-const CHILD_ENV: &str = "WALKTHROUGH_CHILD";
+pub const CHILD_ENV: &str = "WALKTHROUGH_CHILD";
 /// Set in a child's environment when the parent writes to a terminal, so colour survives the pipe.
 const COLOR_ENV: &str = "WALKTHROUGH_COLOR";
 
@@ -52,7 +53,7 @@ pub struct Context<A> {
     pub runtime: Runtime,
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Seed for [`pyrandom::PyRandom`].
+    /// Seed of the Python-compatible random number generator (`pyrandom`).
     pub seed: i64,
     /// Whether stdout wants colour: a terminal (possibly the parent's) with `NO_COLOR` unset.
     pub color: bool,
@@ -86,79 +87,235 @@ struct Common {
     /// Print a one-line description of this example (used by `just list`)
     #[arg(long, hide = true)]
     describe: bool,
+    /// Print which entry point of the variant would run, `main()` or `run(params)`, and exit
+    /// (the tests check that the runner's defaults are each variant's own)
+    #[arg(long, hide = true)]
+    entry: bool,
 }
 
 fn parse_unit(text: &str) -> Result<Duration, unit::UnitError> {
     unit::parse_duration(text)
 }
 
+/// A variant's run, prepared from the command line: its parameters are built and checked.
+pub struct Prepared {
+    defaults: bool,
+    run: Box<dyn FnOnce() -> anyhow::Result<()>>,
+}
+
+impl Prepared {
+    /// Wraps what runs the variant; `defaults` says whether that is the variant's own `main()`
+    /// (the command line asked for exactly the variant's defaults).
+    pub fn new(defaults: bool, run: impl FnOnce() -> anyhow::Result<()> + 'static) -> Prepared {
+        Prepared { defaults, run: Box::new(run) }
+    }
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Prepared(..)")
+    }
+}
+
+/// What a variant's `main` or `run` returns, as the harness sees it: `()`, or a `Result`.
+pub trait Finish {
+    /// Turns it into the harness's result.
+    fn finish(self) -> anyhow::Result<()>;
+}
+
+impl Finish for () {
+    fn finish(self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+impl<E: Into<anyhow::Error>> Finish for Result<(), E> {
+    fn finish(self) -> anyhow::Result<()> {
+        self.map_err(Into::into)
+    }
+}
+
+/// How a variant's run is prepared from the command line.
+type Prepare<A> = Box<dyn Fn(&Context<A>) -> anyhow::Result<Prepared>>;
+
+/// One variant of an example: its runtime, and how to prepare its run from the command line.
+pub struct Variant<A> {
+    runtime: Runtime,
+    prepare: Prepare<A>,
+}
+
+impl<A: 'static> Variant<A> {
+    /// The variant for `runtime`; `prepare` builds and checks its parameters (an error is a
+    /// usage error, exit status 2) and returns what runs it. [`variants!`] writes these.
+    pub fn new(runtime: Runtime, prepare: fn(&Context<A>) -> anyhow::Result<Prepared>) -> Variant<A> {
+        Variant { runtime, prepare: Box::new(prepare) }
+    }
+}
+
+impl<A> fmt::Debug for Variant<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Variant").field("runtime", &self.runtime).finish_non_exhaustive()
+    }
+}
+
+/// Lists an example's variants once: how the command line becomes each variant's `Params`,
+/// and which module is the variant of which runtime.
+///
+/// Each module is a whole program: `pub struct Params` (with `Default` and `PartialEq`),
+/// `pub fn run(Params)` and `pub fn main()`. The first line maps the command line onto the
+/// fields that every variant's `Params` has; each following line names a runtime and its
+/// module, and `.check()` after the module when its `Params` has a `check` method, which then
+/// runs before any variant starts (its error is a usage error). When the command line asks for
+/// exactly the defaults, the variant's own `main()` runs, as it does when the file is copied
+/// alone; otherwise its `run(params)`.
+///
+/// ```ignore
+/// walkthrough::variants! {
+///     |cx: Context<NoArgs>| Params { unit: cx.unit };
+///     Sync => variants::sync,
+///     Tokio => variants::tokio,
+///     Threads => variants::threads.check(),
+/// }
+/// ```
+#[macro_export]
+macro_rules! variants {
+    (
+        |$cx:ident : $context:ty| Params $fields:tt;
+        $($runtime:ident => $($module:ident)::+ $(.$check:ident())?),+ $(,)?
+    ) => {
+        ::std::vec![$(
+            $crate::Variant::new($crate::Runtime::$runtime, |$cx: &$context| {
+                let params = $($module)::+::Params $fields;
+                $crate::__check_params!([$($check)?] $runtime, params, $($module)::+);
+                let defaults = params == <$($module)::+::Params as ::std::default::Default>::default();
+                ::std::result::Result::Ok($crate::Prepared::new(defaults, move || {
+                    if defaults {
+                        $crate::Finish::finish($($module)::+::main())
+                    } else {
+                        $crate::init_tracing();
+                        $crate::Finish::finish($($module)::+::run(params))
+                    }
+                }))
+            })
+        ),+]
+    };
+}
+
+/// Runs a variant's `Params::check` where [`variants!`] names one; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __check_params {
+    ([] $runtime:ident, $params:ident, $($module:ident)::+) => {};
+    ([$check:ident] $runtime:ident, $params:ident, $($module:ident)::+) => {
+        $($module)::+::Params::$check(&$params).map_err(|err| {
+            $crate::UsageError(::std::format!("{}: {err:#}", $crate::Runtime::$runtime.name()))
+        })?;
+    };
+}
+
+/// Runs instead of the variant when it returns `Some`: an example's `--bench` mode, which
+/// measures the runtime rather than running the variant's program.
+pub type Instead<A> = fn(&Context<A>) -> Option<anyhow::Result<()>>;
+
 /// One concept, written once per runtime.
-#[derive(Debug, Clone)]
-pub struct Example {
+pub struct Example<A> {
     name: &'static str,
     about: &'static str,
     default_unit: Duration,
-    variants: Vec<Runtime>,
     python: Option<PathBuf>,
     classify: Classify,
+    instead: Option<Instead<A>>,
 }
 
-impl Example {
+impl<A> fmt::Debug for Example<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Example").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl<A: Args + FromArgMatches + Clone + 'static> Example<A> {
     /// An example called `name` (its binary's name), described in one line by `about`.
-    pub fn new(name: &'static str, about: &'static str) -> Example {
+    pub fn new(name: &'static str, about: &'static str) -> Example<A> {
         Example {
             name,
             about,
             default_unit: Duration::from_secs(1),
-            variants: Vec::new(),
             python: None,
             classify: timeline::by_text,
+            instead: None,
         }
     }
 
     /// The `--unit` used when none is given.
-    pub fn default_unit(mut self, unit: Duration) -> Example {
+    pub fn default_unit(mut self, unit: Duration) -> Example<A> {
         self.default_unit = unit;
         self
     }
 
-    /// The Rust variants this example has, in the order they run and are listed.
-    pub fn variants(mut self, runtimes: impl IntoIterator<Item = Runtime>) -> Example {
-        self.variants = runtimes.into_iter().filter(|r| *r != Runtime::Python).collect();
-        self
-    }
-
     /// The Python peer, run as the `python` variant with `python3 -u <path>`.
-    pub fn python_peer(mut self, path: impl Into<PathBuf>) -> Example {
+    pub fn python_peer(mut self, path: impl Into<PathBuf>) -> Example<A> {
         self.python = Some(path.into());
         self
     }
 
     /// How `--timeline` turns output lines into marks (default: one row per distinct line).
-    pub fn timeline_marks(mut self, classify: Classify) -> Example {
+    pub fn timeline_marks(mut self, classify: Classify) -> Example<A> {
         self.classify = classify;
         self
     }
 
-    fn runtimes(&self) -> Vec<Runtime> {
-        let mut all = self.variants.clone();
-        if self.python.is_some() {
-            all.push(Runtime::Python);
-        }
-        all
+    /// What runs instead of the variant when the command line asks for it (a `--bench` mode).
+    pub fn instead(mut self, instead: Instead<A>) -> Example<A> {
+        self.instead = Some(instead);
+        self
     }
 
-    /// Parses the command line and runs what it asks for; `variant` runs one Rust variant
-    /// in-process. Returns the process's exit code.
-    pub fn run<A, F>(self, variant: F) -> ExitCode
+    /// The earlier way to give the variants: the runtimes, and one closure that runs the one
+    /// asked for. Kept while the examples move to [`variants!`].
+    pub fn run_with<F>(self, runtimes: impl IntoIterator<Item = Runtime>, variant: F) -> ExitCode
     where
-        A: Args + FromArgMatches,
-        F: FnOnce(Context<A>) -> anyhow::Result<()>,
+        F: FnOnce(Context<A>) -> anyhow::Result<()> + 'static,
     {
+        let variant = std::rc::Rc::new(std::cell::RefCell::new(Some(variant)));
+        let variants = runtimes
+            .into_iter()
+            .filter(|r| *r != Runtime::Python)
+            .map(|runtime| {
+                let variant = std::rc::Rc::clone(&variant);
+                let prepare = move |cx: &Context<A>| {
+                    let (variant, cx) = (std::rc::Rc::clone(&variant), cx.clone());
+                    Ok(Prepared::new(false, move || {
+                        init_tracing();
+                        let run = variant.borrow_mut().take().context("a variant runs once")?;
+                        run(cx)
+                    }))
+                };
+                Variant { runtime, prepare: Box::new(prepare) as Prepare<A> }
+            })
+            .collect();
+        self.run(variants)
+    }
+
+    /// Parses the command line and runs what it asks for, with `variants` (from
+    /// [`variants!`], in the order they run and are listed). Returns the exit code.
+    ///
+    /// # Panics
+    /// When two variants name the same runtime, or one names `python`: a mistake in the
+    /// example's `main.rs`, caught the first time it runs.
+    pub fn run(self, variants: Vec<Variant<A>>) -> ExitCode {
+        for (i, variant) in variants.iter().enumerate() {
+            assert!(variant.runtime != Runtime::Python, "{}: python is the peer, not a variant", self.name);
+            assert!(
+                !variants[..i].iter().any(|v| v.runtime == variant.runtime),
+                "{}: two variants for {}",
+                self.name,
+                variant.runtime
+            );
+        }
         // Printing into a closed pipe (`| head`) ends the program quietly, as it does a C
         // program, instead of panicking in `println!`.
         sigpipe::reset();
-        match self.try_run(std::env::args_os().collect(), variant) {
+        match self.try_run(std::env::args_os().collect(), &variants) {
             Ok(code) => code,
             Err(err) => {
                 if let Some(usage) = err.downcast_ref::<UsageError>() {
@@ -171,14 +328,18 @@ impl Example {
         }
     }
 
-    fn try_run<A, F>(self, argv: Vec<OsString>, variant: F) -> anyhow::Result<ExitCode>
-    where
-        A: Args + FromArgMatches,
-        F: FnOnce(Context<A>) -> anyhow::Result<()>,
-    {
-        let available = self.runtimes();
+    fn runtimes(&self, variants: &[Variant<A>]) -> Vec<Runtime> {
+        let mut all: Vec<Runtime> = variants.iter().map(|v| v.runtime).collect();
+        if self.python.is_some() {
+            all.push(Runtime::Python);
+        }
+        all
+    }
+
+    fn try_run(self, argv: Vec<OsString>, variants: &[Variant<A>]) -> anyhow::Result<ExitCode> {
+        let available = self.runtimes(variants);
         let (chosen, rest) = split_runtimes(&argv, &available);
-        let matches = match self.command::<A>(&available).try_get_matches_from(&rest) {
+        let matches = match self.command(&available).try_get_matches_from(&rest) {
             Ok(matches) => matches,
             Err(err) => return Ok(report_clap_error(err)),
         };
@@ -194,23 +355,49 @@ impl Example {
         let unit = common.unit.unwrap_or(self.default_unit);
         let in_child = std::env::var_os(CHILD_ENV).is_some();
         let single = chosen.len() == 1;
-        let runtime = chosen[0];
+        let color =
+            if in_child { std::env::var_os(COLOR_ENV).is_some() } else { wants_color(&std::io::stdout()) };
+        let context = |runtime| Context {
+            runtime,
+            unit,
+            seed: common.seed,
+            color,
+            timeline: common.timeline,
+            args: args.clone(),
+        };
+        let variant = |runtime| variants.iter().find(|v| v.runtime == runtime);
 
-        if in_child || (single && !common.timeline && runtime != Runtime::Python) {
-            init_tracing();
-            let color = if in_child {
-                std::env::var_os(COLOR_ENV).is_some()
-            } else {
-                wants_color(&std::io::stdout())
-            };
-            let context =
-                Context { runtime, unit, seed: common.seed, color, timeline: common.timeline, args };
-            variant(context)?;
-            return Ok(ExitCode::SUCCESS);
+        // Every chosen variant's parameters are checked before any of them runs.
+        let mut prepared = Vec::with_capacity(chosen.len());
+        for &runtime in &chosen {
+            if let Some(variant) = variant(runtime) {
+                prepared.push((runtime, (variant.prepare)(&context(runtime))?));
+            }
         }
 
+        if in_child || (single && !common.timeline && chosen[0] != Runtime::Python) {
+            let runtime = chosen[0];
+            let cx = context(runtime);
+            if let Some(instead) = self.instead
+                && let Some(outcome) = instead(&cx)
+            {
+                init_tracing();
+                outcome?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let Some((_, run)) = prepared.into_iter().find(|(r, _)| *r == runtime) else {
+                return Err(UsageError(format!("{} has no {runtime} variant", self.name)).into());
+            };
+            if common.entry {
+                println!("{}", if run.defaults { "main()" } else { "run(params)" });
+                return Ok(ExitCode::SUCCESS);
+            }
+            (run.run)()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        drop(prepared);
+
         let show_headers = !single;
-        let color = wants_color(&std::io::stdout());
         let mut rows = Vec::new();
         for &runtime in &chosen {
             if show_headers {
@@ -261,7 +448,7 @@ impl Example {
         Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
     }
 
-    fn command<A: Args>(&self, available: &[Runtime]) -> clap::Command {
+    fn command(&self, available: &[Runtime]) -> clap::Command {
         let names: Vec<&'static str> = available.iter().map(|r| r.name()).chain(["all"]).collect();
         let listed: Vec<String> =
             available.iter().map(|r| format!("  {:<10} {}", r.name(), r.summary())).collect();
@@ -368,7 +555,8 @@ fn report_clap_error(err: clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-pub(crate) fn find_on_path(program: &str) -> Option<PathBuf> {
+/// The first executable called `program` in the folders of `PATH`.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| is_executable(p))
 }
@@ -384,8 +572,8 @@ fn wants_color(stream: &impl IsTerminal) -> bool {
 }
 
 /// Logs go to stderr through `tracing`, with thread names, ANSI only on a terminal.
-/// `RUST_LOG` filters them (default: info).
-fn init_tracing() {
+/// `RUST_LOG` filters them (default: info). A variant's own `main()` sets up the same.
+pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()

@@ -52,30 +52,32 @@ struct ChainArgs {
 fn main() -> ExitCode {
     Example::new("chained", "chained coroutines: part1 then part2 per chain, the chains concurrently")
         .default_unit(Duration::from_millis(100))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chained.py"))
         .timeline_marks(timeline_mark)
-        .run(|cx: walkthrough::Context<ChainArgs>| {
-            let params = Params { unit: cx.unit, seed: cx.seed };
-            let ns = &cx.args.ns;
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params, ns),
-                Runtime::Threads => variants::threads::run(params, ns)?,
-                Runtime::Tokio => variants::tokio::run(params, ns)?,
-                Runtime::Smol => variants::smol::run(params, ns),
-                Runtime::AsyncStd => variants::async_std::run(params, ns),
-                Runtime::Futures => variants::futures::run(params, ns),
-                other => unreachable!("chained has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+            ],
+            |cx: walkthrough::Context<ChainArgs>| {
+                let params = Params { unit: cx.unit, seed: cx.seed };
+                let ns = &cx.args.ns;
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params, ns),
+                    Runtime::Threads => variants::threads::run(params, ns)?,
+                    Runtime::Tokio => variants::tokio::run(params, ns)?,
+                    Runtime::Smol => variants::smol::run(params, ns),
+                    Runtime::AsyncStd => variants::async_std::run(params, ns),
+                    Runtime::Futures => variants::futures::run(params, ns),
+                    other => unreachable!("chained has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }
 
 /// `--timeline`: one row per chain, `1` where part1 starts, `-` while it sleeps, `2` where

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use walkthrough::pyrandom::PyRandom;
-use walkthrough::testing::{Run, check_docs_output, number_after, workspace_root};
+use pyrandom::PyRandom;
+use testing::{Run, check_docs_output, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chained");
 const UNIT: &str = "20ms";

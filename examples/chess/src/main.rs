@@ -194,17 +194,19 @@ fn mark(line: &str) -> Option<Mark> {
 fn main() -> ExitCode {
     Example::new("chess", "the chess exhibition: one master, many boards, one at a time or board to board")
         .default_unit(Duration::from_micros(200))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chess.py"))
         .timeline_marks(mark)
-        .run(|cx: Context<Checked>| exhibition(cx.runtime, cx.unit, cx.timeline, &cx.args.0))
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+            ],
+            |cx: Context<Checked>| exhibition(cx.runtime, cx.unit, cx.timeline, &cx.args.0),
+        )
 }
 
 fn exhibition(runtime: Runtime, unit: Duration, timeline: bool, flags: &Flags) -> anyhow::Result<()> {

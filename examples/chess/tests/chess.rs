@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use walkthrough::testing::{
-    Run, check_docs_output, normalise, number_after, one_at_a_time, python3, workspace_root,
-};
+use testing::{Run, check_docs_output, normalise, number_after, one_at_a_time, python3, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chess");
 const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futures"];

@@ -11,40 +11,21 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Example, NoArgs, Runtime};
+use walkthrough::{Context, Example, NoArgs};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-}
 
 fn main() -> ExitCode {
     Example::new("count", "sync vs async count(): three calls that each sleep one second")
         .default_unit(Duration::from_millis(250))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/count.py"))
-        .run(|cx: walkthrough::Context<NoArgs>| {
-            let params = Params { unit: cx.unit };
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params),
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params),
-                other => unreachable!("count has no {other} variant"),
-            }
-            Ok(())
+        .run(walkthrough::variants! {
+            |cx: Context<NoArgs>| Params { unit: cx.unit };
+            Sync => variants::sync,
+            Threads => variants::threads,
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
         })
 }

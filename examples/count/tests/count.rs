@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use walkthrough::testing::{Run, check_docs_output, number_after, workspace_root};
+use testing::{Run, check_docs_output, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_count");
 const UNIT: &str = "100ms";

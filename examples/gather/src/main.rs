@@ -55,10 +55,9 @@ fn main() -> ExitCode {
     Example::new("gather", "gather vs as_completed: results in argument order or as they finish")
         // The demo sleeps 38 units per variant: 50 ms keeps six variants under 12 seconds.
         .default_unit(Duration::from_millis(50))
-        .variants([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
         .timeline_marks(by_label)
-        .run(|cx: walkthrough::Context<Flags>| {
+        .run_with([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures], |cx: walkthrough::Context<Flags>| {
             let params = Params { unit: cx.unit };
             let outcome = match cx.args.tasks {
                 None => match cx.runtime {

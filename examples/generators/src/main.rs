@@ -39,28 +39,30 @@ fn main() -> ExitCode {
     Example::new("generators", "yield and send(): jumping_range as a generator on every runtime")
         // Nothing here sleeps: the unit only matters to the table's "tutorial s" column.
         .default_unit(Duration::from_millis(10))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/generators.py"))
-        .run(|cx: walkthrough::Context<Args>| {
-            let params = Params { up_to: i64::from(cx.args.up_to) };
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params),
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params),
-                other => unreachable!("generators has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+            ],
+            |cx: walkthrough::Context<Args>| {
+                let params = Params { up_to: i64::from(cx.args.up_to) };
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params),
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params),
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params),
+                    other => unreachable!("generators has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }
 
 #[cfg(test)]

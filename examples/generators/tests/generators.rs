@@ -1,7 +1,7 @@
 //! Runs the built `generators` binary for every runtime and checks the sequence each prints:
 //! the concept fixes it exactly, so it is compared line by line, in order.
 
-use walkthrough::testing::{Run, check_docs_output, workspace_root};
+use testing::{Run, check_docs_output, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_generators");
 const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futures"];

@@ -45,41 +45,43 @@ pub struct Args {
 fn main() -> ExitCode {
     Example::new("offload", "run_in_executor and concurrent.futures: keep blocking calls off the event loop")
         .default_unit(Duration::from_millis(200))
-        .variants([
-            Runtime::Threads,
-            Runtime::Processes,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-            Runtime::Rayon,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/offload.py"))
         .timeline_marks(marks)
-        .run(|cx: Context<Args>| {
-            if cx.args.worker {
-                if cx.runtime != Runtime::Processes {
-                    return Err(UsageError("--worker is only for the processes runtime".into()).into());
+        .run_with(
+            [
+                Runtime::Threads,
+                Runtime::Processes,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+                Runtime::Rayon,
+            ],
+            |cx: Context<Args>| {
+                if cx.args.worker {
+                    if cx.runtime != Runtime::Processes {
+                        return Err(UsageError("--worker is only for the processes runtime".into()).into());
+                    }
+                    variants::processes::serve()?;
+                    return Ok(());
                 }
-                variants::processes::serve()?;
-                return Ok(());
-            }
-            if let Some(n) = cx.args.bench {
-                return bench::run(cx.runtime, n);
-            }
-            let params = Params { unit: cx.unit };
-            match cx.runtime {
-                Runtime::Threads => variants::threads::run(params)?,
-                Runtime::Processes => variants::processes::run(params)?,
-                Runtime::Tokio => variants::tokio::run(params)?,
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params)?,
-                Runtime::Rayon => variants::rayon::run(params)?,
-                other => unreachable!("offload has no {other} variant"),
-            }
-            Ok(())
-        })
+                if let Some(n) = cx.args.bench {
+                    return bench::run(cx.runtime, n);
+                }
+                let params = Params { unit: cx.unit };
+                match cx.runtime {
+                    Runtime::Threads => variants::threads::run(params)?,
+                    Runtime::Processes => variants::processes::run(params)?,
+                    Runtime::Tokio => variants::tokio::run(params)?,
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params)?,
+                    Runtime::Rayon => variants::rayon::run(params)?,
+                    other => unreachable!("offload has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }
 
 /// `--timeline` rows: the indented result lines, named by their words before the first number

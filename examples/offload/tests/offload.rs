@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use walkthrough::testing::{
+use testing::{
     Run, check_docs_output, check_docs_output_unordered, number_after, one_at_a_time, workspace_root,
 };
 

@@ -63,37 +63,39 @@ pub struct Args {
 fn main() -> ExitCode {
     Example::new("parallel", "concurrency is not parallelism: a CPU-bound job on every runtime")
         .default_unit(Duration::from_secs(1))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Rayon,
-            Runtime::Processes,
-            Runtime::Tokio,
-            Runtime::Smol,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/parallel.py"))
-        .run(|cx: Context<Args>| {
-            let workers = match cx.args.workers {
-                Some(n) => usize::from(n),
-                None => thread::available_parallelism().map_or(1, NonZero::get),
-            };
-            let params = Params { size: cx.args.size, count: cx.args.count, workers, unit: cx.unit };
-            if cx.args.worker {
-                if cx.runtime != Runtime::Processes {
-                    return Err(UsageError("--worker belongs to the processes variant".into()).into());
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Rayon,
+                Runtime::Processes,
+                Runtime::Tokio,
+                Runtime::Smol,
+            ],
+            |cx: Context<Args>| {
+                let workers = match cx.args.workers {
+                    Some(n) => usize::from(n),
+                    None => thread::available_parallelism().map_or(1, NonZero::get),
+                };
+                let params = Params { size: cx.args.size, count: cx.args.count, workers, unit: cx.unit };
+                if cx.args.worker {
+                    if cx.runtime != Runtime::Processes {
+                        return Err(UsageError("--worker belongs to the processes variant".into()).into());
+                    }
+                    variants::processes::worker()?;
+                    return Ok(());
                 }
-                variants::processes::worker()?;
-                return Ok(());
-            }
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Rayon => variants::rayon::run(params)?,
-                Runtime::Processes => variants::processes::run(params)?,
-                Runtime::Tokio => variants::tokio::run(params)?,
-                Runtime::Smol => variants::smol::run(params),
-                other => unreachable!("parallel has no {other} variant"),
-            }
-            Ok(())
-        })
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params),
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Rayon => variants::rayon::run(params)?,
+                    Runtime::Processes => variants::processes::run(params)?,
+                    Runtime::Tokio => variants::tokio::run(params)?,
+                    Runtime::Smol => variants::smol::run(params),
+                    other => unreachable!("parallel has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use walkthrough::testing::{Run, check_docs_output, normalise, number_after, workspace_root};
+use testing::{Run, check_docs_output, normalise, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_parallel");
 const RUST: [&str; 6] = ["sync", "threads", "rayon", "processes", "tokio", "smol"];

@@ -56,29 +56,31 @@ struct QueueArgs {
 fn main() -> ExitCode {
     Example::new("queue", "producers and consumers around one queue (asyncq), and a channel bench")
         .default_unit(Duration::from_millis(50))
-        .variants([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
         .timeline_marks(mark)
-        .run(|cx: walkthrough::Context<QueueArgs>| {
-            if let Some(items) = cx.args.bench {
-                return bench::run(cx.runtime, items);
-            }
-            let params = Params {
-                unit: cx.unit,
-                seed: cx.seed,
-                nprod: usize::from(cx.args.nprod),
-                ncon: usize::from(cx.args.ncon),
-            };
-            match cx.runtime {
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params),
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params)?,
-                other => unreachable!("queue has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures],
+            |cx: walkthrough::Context<QueueArgs>| {
+                if let Some(items) = cx.args.bench {
+                    return bench::run(cx.runtime, items);
+                }
+                let params = Params {
+                    unit: cx.unit,
+                    seed: cx.seed,
+                    nprod: usize::from(cx.args.nprod),
+                    ncon: usize::from(cx.args.ncon),
+                };
+                match cx.runtime {
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params),
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params)?,
+                    other => unreachable!("queue has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }
 
 /// `--timeline`: one row per producer and consumer, `+` where it put an item, `o` where it took

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use walkthrough::testing::{Run, check_docs_output_unordered, number_after, workspace_root};
+use testing::{Run, check_docs_output_unordered, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_queue");
 const RUNTIMES: [&str; 5] = ["threads", "tokio", "smol", "async-std", "futures"];

@@ -48,18 +48,20 @@ pub struct Args {
 
 fn main() -> ExitCode {
     Example::new("race", "x = x + 1 under pre-emptive and cooperative multitasking: lost updates")
-        .variants([Runtime::Sync, Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::Rayon])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/race.py"))
-        .run(|cx: Context<Args>| {
-            let params = Params { workers: cx.args.workers, increments: cx.args.increments };
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params)?,
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::Rayon => variants::rayon::run(params),
-                other => unreachable!("race has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [Runtime::Sync, Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::Rayon],
+            |cx: Context<Args>| {
+                let params = Params { workers: cx.args.workers, increments: cx.args.increments };
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params),
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params)?,
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::Rayon => variants::rayon::run(params),
+                    other => unreachable!("race has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use walkthrough::testing::{Run, check_docs_output, normalise, workspace_root};
+use testing::{Run, check_docs_output, normalise, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_race");
 

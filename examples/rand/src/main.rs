@@ -32,29 +32,31 @@ pub struct Params {
 fn main() -> ExitCode {
     Example::new("rand", "random coroutines racing to beat a threshold, sharing one generator")
         .default_unit(Duration::from_millis(100))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
         .timeline_marks(timeline_mark)
-        .run(|cx: walkthrough::Context<NoArgs>| {
-            let params = Params { unit: cx.unit, seed: cx.seed, color: cx.color };
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params)?,
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params)?,
-                other => unreachable!("rand has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+            ],
+            |cx: walkthrough::Context<NoArgs>| {
+                let params = Params { unit: cx.unit, seed: cx.seed, color: cx.color };
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params),
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params)?,
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params)?,
+                    other => unreachable!("rand has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }
 
 /// `--timeline`: one row per coroutine, `x` for each miss, `.` while it sleeps, `*` when it

@@ -6,8 +6,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use walkthrough::pyrandom::PyRandom;
-use walkthrough::testing::{Run, check_docs_output, workspace_root};
+use pyrandom::PyRandom;
+use testing::{Run, check_docs_output, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rand");
 const UNIT: &str = "20ms";

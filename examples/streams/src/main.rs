@@ -38,26 +38,28 @@ struct Args {
 fn main() -> ExitCode {
     Example::new("streams", "async generators and comprehensions: one item at a time, or all at once")
         .default_unit(Duration::from_millis(50))
-        .variants([
-            Runtime::Sync,
-            Runtime::Threads,
-            Runtime::Tokio,
-            Runtime::Smol,
-            Runtime::AsyncStd,
-            Runtime::Futures,
-        ])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/streams.py"))
-        .run(|cx: walkthrough::Context<Args>| {
-            let params = Params { unit: cx.unit, up_to: cx.args.up_to };
-            match cx.runtime {
-                Runtime::Sync => variants::sync::run(params),
-                Runtime::Threads => variants::threads::run(params),
-                Runtime::Tokio => variants::tokio::run(params)?,
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params),
-                other => unreachable!("streams has no {other} variant"),
-            }
-            Ok(())
-        })
+        .run_with(
+            [
+                Runtime::Sync,
+                Runtime::Threads,
+                Runtime::Tokio,
+                Runtime::Smol,
+                Runtime::AsyncStd,
+                Runtime::Futures,
+            ],
+            |cx: walkthrough::Context<Args>| {
+                let params = Params { unit: cx.unit, up_to: cx.args.up_to };
+                match cx.runtime {
+                    Runtime::Sync => variants::sync::run(params),
+                    Runtime::Threads => variants::threads::run(params),
+                    Runtime::Tokio => variants::tokio::run(params)?,
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params),
+                    other => unreachable!("streams has no {other} variant"),
+                }
+                Ok(())
+            },
+        )
 }

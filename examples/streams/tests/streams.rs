@@ -2,7 +2,7 @@
 //! how long each collection took, in units: a comprehension over the stream takes the sum of
 //! its sleeps, the concurrent form a fraction of that. Timing is checked with generous margins.
 
-use walkthrough::testing::{Run, check_docs_output, number_after, workspace_root};
+use testing::{Run, check_docs_output, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_streams");
 const UNIT: &str = "25ms";

@@ -35,18 +35,20 @@ fn main() -> ExitCode {
     Example::new("tasks", "the life of a task: lazy futures, spawn, detach vs cancel, panics, nesting, exit")
         // About a dozen units per variant: 100 ms keeps `just run tasks` near eight seconds.
         .default_unit(Duration::from_millis(100))
-        .variants([Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures])
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/tasks.py"))
         .timeline_marks(by_demo)
-        .run(|cx: walkthrough::Context<NoArgs>| {
-            let params = Params { unit: cx.unit };
-            let outcome = match cx.runtime {
-                Runtime::Tokio => variants::tokio::run(params),
-                Runtime::Smol => variants::smol::run(params),
-                Runtime::AsyncStd => variants::async_std::run(params),
-                Runtime::Futures => variants::futures::run(params),
-                other => unreachable!("tasks has no {other} variant"),
-            };
-            outcome.map_err(|err| anyhow::anyhow!("{err}"))
-        })
+        .run_with(
+            [Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures],
+            |cx: walkthrough::Context<NoArgs>| {
+                let params = Params { unit: cx.unit };
+                let outcome = match cx.runtime {
+                    Runtime::Tokio => variants::tokio::run(params),
+                    Runtime::Smol => variants::smol::run(params),
+                    Runtime::AsyncStd => variants::async_std::run(params),
+                    Runtime::Futures => variants::futures::run(params),
+                    other => unreachable!("tasks has no {other} variant"),
+                };
+                outcome.map_err(|err| anyhow::anyhow!("{err}"))
+            },
+        )
 }

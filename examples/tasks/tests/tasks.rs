@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::sync::OnceLock;
 
-use walkthrough::testing::{Run, check_docs_output, number_after, workspace_root};
+use testing::{Run, check_docs_output, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tasks");
 const UNIT: &str = "50ms";

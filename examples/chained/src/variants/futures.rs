@@ -14,7 +14,7 @@ use std::time::Instant;
 use futures::future::join_all;
 use futures_timer::Delay;
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -17,7 +17,7 @@ use std::time::Instant;
 use tokio::task::{self, JoinError, LocalSet};
 use tokio::time::sleep;
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

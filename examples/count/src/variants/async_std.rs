@@ -6,13 +6,29 @@
 //! Its API mirrors std: `task::spawn`, `task::sleep`. Spawned tasks run on a global
 //! multi-threaded executor that starts on first use.
 //!
-//! Run with: `cargo run -p count -- async-std`
+//! Dependencies: `cargo add async-std`
+//! Run: `cargo run --release` (in this repository: `just run count async-std`)
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_std::task;
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 async fn count(params: Params) {

@@ -6,13 +6,29 @@
 //! the sleep comes from `futures-timer`, whose `Delay` is woken by a helper thread.
 //! `futures::join!` polls the three calls together, like `asyncio.gather`.
 //!
-//! Run with: `cargo run -p count -- futures`
+//! Dependencies: `cargo add futures futures-timer`
+//! Run: `cargo run --release` (in this repository: `just run count futures`)
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_timer::Delay;
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 async fn count(params: Params) {

@@ -6,13 +6,29 @@
 //! `block_on` drives it, and `Timer` (from async-io) does the sleeping. Dropping a smol
 //! `Task` cancels it, so every task is awaited.
 //!
-//! Run with: `cargo run -p count -- smol`
+//! Dependencies: `cargo add smol`
+//! Run: `cargo run --release` (in this repository: `just run count smol`)
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use smol::{LocalExecutor, Timer};
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 async fn count(params: Params) {

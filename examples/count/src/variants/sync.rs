@@ -4,12 +4,28 @@
 //! "Async IO in Python: A Complete Walkthrough" (its `countsync.py`).
 //! Nothing here can run while `thread::sleep` waits, so three calls take three seconds.
 //!
-//! Run with: `cargo run -p count -- sync`
+//! Dependencies: none (std only)
+//! Run: `cargo run --release` (in this repository: `just run count sync`)
 
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 fn count(params: Params) {

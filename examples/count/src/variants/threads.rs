@@ -5,12 +5,28 @@
 //! switches threads while one sleeps (pre-emptive multitasking): no `async` needed, at the
 //! price of a thread, with its own stack, per waiting call.
 //!
-//! Run with: `cargo run -p count -- threads`
+//! Dependencies: none (std only)
+//! Run: `cargo run --release` (in this repository: `just run count threads`)
 
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 fn count(params: Params) {

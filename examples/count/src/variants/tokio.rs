@@ -6,13 +6,29 @@
 //! The runtime is the current-thread flavour: one thread, like asyncio's event loop, is all
 //! that waiting needs; the multi-thread flavour would add worker threads and change nothing.
 //!
-//! Run with: `cargo run -p count -- tokio`
+//! Dependencies: `cargo add tokio --features macros,rt,time`
+//! Run: `cargo run --release` (in this repository: `just run count tokio`)
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::time::sleep;
 
-use crate::Params;
+/// What the program runs with; `just run count` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(250) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: count
 async fn count(params: Params) {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use async_std::channel::{self, Receiver, Sender};
 use async_std::task;
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -18,7 +18,7 @@ use futures::lock::Mutex;
 use futures::task::{LocalSpawnExt, SpawnError};
 use futures::{SinkExt, StreamExt};
 use futures_timer::Delay;
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

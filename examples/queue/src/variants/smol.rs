@@ -11,9 +11,9 @@
 
 use std::time::{Duration, Instant};
 
+use pyrandom::PyRandom;
 use smol::channel::{self, Receiver, Sender};
 use smol::{LocalExecutor, Timer};
-use walkthrough::pyrandom::PyRandom;
 
 use crate::Params;
 

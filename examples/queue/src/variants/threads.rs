@@ -15,7 +15,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

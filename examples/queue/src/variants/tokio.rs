@@ -12,10 +12,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use pyrandom::PyRandom;
 use tokio::sync::{Mutex, Semaphore, mpsc};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::sleep;
-use walkthrough::pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use async_std::task;
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -16,7 +16,7 @@ use futures::executor::LocalPool;
 use futures::task::{LocalSpawnExt, SpawnError};
 use futures_timer::Delay;
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

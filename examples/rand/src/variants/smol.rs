@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use smol::{LocalExecutor, Timer};
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -11,7 +11,7 @@
 use std::thread;
 
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

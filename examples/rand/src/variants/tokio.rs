@@ -15,7 +15,7 @@ use std::rc::Rc;
 use tokio::task::{self, JoinError, LocalSet};
 use tokio::time::sleep;
 // The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use walkthrough::pyrandom::PyRandom;
+use pyrandom::PyRandom;
 
 use crate::Params;
 

@@ -43,7 +43,7 @@ impl Run {
     /// # Panics
     /// If the command cannot be started.
     pub fn command(mut command: Command) -> Run {
-        command.env("NO_COLOR", "1").env_remove("WALKTHROUGH_CHILD").stdin(Stdio::null());
+        command.env("NO_COLOR", "1").env_remove(walkthrough::CHILD_ENV).stdin(Stdio::null());
         let start = Instant::now();
         let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
         Run { output, wall: start.elapsed() }
@@ -138,7 +138,7 @@ impl TableRow {
 
 /// `python3` as the harness finds it on `PATH`, for tests that run the peer themselves.
 pub fn python3() -> Option<PathBuf> {
-    crate::find_on_path("python3")
+    walkthrough::find_on_path("python3")
 }
 
 /// Held by a test binary's timing tests so that they run one at a time: each keeps a core
