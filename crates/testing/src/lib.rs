@@ -136,6 +136,24 @@ impl TableRow {
     }
 }
 
+/// Asserts that, for each of `runtimes`, a command line with no flags runs the variant's own
+/// `main()`: the defaults of the runner and of the variant file (its `Params::default()`) are
+/// the same, so the file copied alone prints what `just run <example> <runtime>` prints.
+///
+/// # Panics
+/// When a runtime's defaults differ, or the program fails.
+pub fn assert_defaults_are_the_variants(program: &str, runtimes: &[&str]) {
+    for runtime in runtimes {
+        let run = Run::new(program, [runtime, "--entry"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        assert_eq!(
+            run.stdout().trim(),
+            "main()",
+            "{runtime}: the runner's defaults are not the variant's own Params::default()"
+        );
+    }
+}
+
 /// `python3` as the harness finds it on `PATH`, for tests that run the peer themselves.
 pub fn python3() -> Option<PathBuf> {
     walkthrough::find_on_path("python3")

@@ -215,3 +215,14 @@ fn a_closed_pipe_ends_the_program_quietly() {
         assert_eq!(output.status.signal(), Some(13), "{args:?}: expected SIGPIPE, got {:?}", output.status);
     }
 }
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(
+        BIN,
+        &["sync", "threads", "tokio", "smol", "async-std", "futures"],
+    );
+    // A flag that changes a parameter runs the variant's `run(params)` instead.
+    let run = run(&["tokio", "--unit", "1s", "--entry"]);
+    assert_eq!(run.stdout().trim(), "run(params)");
+}

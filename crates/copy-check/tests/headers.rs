@@ -1,0 +1,64 @@
+//! Every variant file's header names exactly the crates its code uses: the `cargo add` line
+//! is what a reader pastes, and a crate missing from it (or one too many) is caught here,
+//! before `just copy-check` builds anything. Features are proved by the copy build itself.
+
+use std::path::Path;
+
+use copy_check::{Header, crates_used, known_crates, variant_files};
+
+/// The examples whose variant files are whole programs so far; `HEADERS_EXAMPLE=<name>` checks
+/// one more. (Temporary, while the examples move over.)
+fn checked(example: &str) -> bool {
+    ["count"].contains(&example) || std::env::var("HEADERS_EXAMPLE").is_ok_and(|e| e == example)
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the repository's root")
+}
+
+#[test]
+fn every_header_lists_exactly_the_crates_its_file_uses() {
+    let known = known_crates(root()).unwrap();
+    assert!(known.contains("tokio") && known.contains("pyrandom"), "{known:?}");
+    let variants = variant_files(root()).unwrap();
+    assert!(variants.len() >= 60, "found only {} variant files", variants.len());
+    let variants: Vec<_> = variants.into_iter().filter(|v| checked(&v.example)).collect();
+    let mut wrong = Vec::new();
+    for variant in &variants {
+        let source = std::fs::read_to_string(&variant.path).unwrap();
+        let header = match Header::parse(&source) {
+            Ok(header) => header,
+            Err(err) => {
+                wrong.push(format!("{variant}: {err:#}"));
+                continue;
+            }
+        };
+        let declared = header.crate_names();
+        let used = crates_used(&source, &known);
+        if declared != used {
+            let missing: Vec<_> = used.difference(&declared).collect();
+            let unused: Vec<_> = declared.difference(&used).collect();
+            wrong.push(format!("{variant}: the header misses {missing:?} and adds {unused:?} unused"));
+        }
+        // The workspace's own crates are not on crates.io: only pyrandom may be added, by path.
+        for dependency in &header.dependencies {
+            if dependency.path.is_some() != (dependency.name == "pyrandom") {
+                wrong.push(format!(
+                    "{variant}: {} must come from crates.io (pyrandom by --path)",
+                    dependency.name
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} variant files:\n{}", wrong.len(), variants.len(), wrong.join("\n"));
+}
+
+#[test]
+fn every_header_says_how_to_run_it() {
+    for variant in variant_files(root()).unwrap().into_iter().filter(|v| checked(&v.example)) {
+        let source = std::fs::read_to_string(&variant.path).unwrap();
+        let run = source.lines().take_while(|l| l.starts_with("//!")).find(|l| l.starts_with("//! Run: "));
+        let expected = format!("`just run {} {}`", variant.example, variant.runtime);
+        assert!(run.is_some_and(|l| l.contains(&expected)), "{variant}: no `//! Run: ... {expected}` line");
+    }
+}
