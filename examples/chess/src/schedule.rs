@@ -1,7 +1,8 @@
 //! The ideal length of an exhibition, worked out on a virtual clock.
 //!
 //! No threads, no sleeping: a clock that jumps from event to event, with the same policy the
-//! variants follow. The variants are measured against the length it returns.
+//! variants follow. Each variant works out its ideal with a formula (`Params::ideal`), and
+//! measures its run against it; the tests check every variant's formula against this clock.
 //!
 //! The policy, board to board: after each move she goes to the next board round the table
 //! whose opponent has replied; when no opponent has, she waits for the first reply. With every
@@ -25,13 +26,6 @@ pub struct Shape {
     pub reply: u64,
     /// How many masters play; master `k` (from 0) plays boards `k`, `k + masters`, ...
     pub masters: u32,
-}
-
-impl Shape {
-    /// Every move she makes in the exhibition.
-    pub fn total_moves(&self) -> u64 {
-        u64::from(self.opponents) * u64::from(self.moves)
-    }
 }
 
 /// How she plays.

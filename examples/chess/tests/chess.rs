@@ -209,10 +209,10 @@ fn masters_share_the_boards() {
 #[test]
 fn masters_are_refused_where_they_make_no_sense() {
     let _turn = one_at_a_time();
-    run(&["sync", "--masters", "2"]).assert_usage_error("sync plays one board at a time");
+    run(&["sync", "--masters", "2"]).assert_usage_error("sync: this program plays one board at a time");
     let mut command = Command::new(BIN);
     command.args(["async-std", "--masters", "3"]).env("ASYNC_STD_THREAD_COUNT", "2");
-    Run::command(command).assert_usage_error("async-std runs its tasks on 2 threads");
+    Run::command(command).assert_usage_error("runs its tasks on async-std's 2 threads");
     if let Some(python) = python3() {
         let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
         let mut command = Command::new(python);
@@ -240,9 +240,10 @@ fn bad_input_is_a_one_line_error_with_status_2() {
         run(&[flag, value]).assert_usage_error(needle);
     }
     run(&["--masters", "5", "--opponents", "4"])
-        .assert_usage_error("--masters 5 needs at least as many --opponents");
+        .assert_usage_error("masters = 5 needs at least as many opponents");
     run(&["--opponents", "100000", "--moves", "11"]).assert_usage_error("1100000 moves; the most is 1000000");
-    run(&["threads", "--opponents", "1001"]).assert_usage_error("at most 1000 --opponents");
+    run(&["threads", "--opponents", "1001"])
+        .assert_usage_error("threads: this program starts a thread per board: at most 1000 opponents");
     run(&["sync", "--unit", "3s"]).assert_usage_error("would take 36.0 hours");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["rayon"])
@@ -390,4 +391,16 @@ fn check_loosely(path: &Path, output: &str, keep: fn(&str) -> String) {
     let captured = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
     assert_eq!(frame(&captured), frame(output), "{} is stale: run `just docs-outputs`", path.display());
+}
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+}
+
+#[test]
+fn limits_are_checked_before_any_row_runs() {
+    // threads is the second row: the refusal comes before sync has played a move.
+    let run = run(&["sync", "threads", "--opponents", "1001", "--moves", "1"]);
+    run.assert_usage_error("threads: this program starts a thread per board");
 }
