@@ -163,9 +163,10 @@ impl<A> fmt::Debug for Variant<A> {
 ///
 /// Each module is a whole program: `pub struct Params` (with `Default` and `PartialEq`),
 /// `pub fn run(Params)` and `pub fn main()`. The first line maps the command line onto the
-/// fields that every variant's `Params` has; each following line names a runtime and its
-/// module, and `.check()` after the module when its `Params` has a `check` method, which then
-/// runs before any variant starts (its error is a usage error). When the command line asks for
+/// fields that every variant's `Params` has. Each following line names a runtime and its
+/// module; `.check()` after the module when its `Params` has a `check` method, which then runs
+/// before any variant starts (its error is a usage error); `= Params { ... }` at the end when
+/// this variant's `Params` has other fields than the rest. When the command line asks for
 /// exactly the defaults, the variant's own `main()` runs, as it does when the file is copied
 /// alone; otherwise its `run(params)`.
 ///
@@ -175,17 +176,19 @@ impl<A> fmt::Debug for Variant<A> {
 ///     Sync => variants::sync,
 ///     Tokio => variants::tokio,
 ///     Threads => variants::threads.check(),
+///     Processes => variants::processes = Params { workers: 2 },
 /// }
 /// ```
 #[macro_export]
 macro_rules! variants {
     (
         |$cx:ident : $context:ty| Params $fields:tt;
-        $($runtime:ident => $($module:ident)::+ $(.$check:ident())?),+ $(,)?
+        $($runtime:ident => $($module:ident)::+ $(.$check:ident())? $(= Params $own:tt)?),+ $(,)?
     ) => {
         ::std::vec![$(
             $crate::Variant::new($crate::Runtime::$runtime, |$cx: &$context| {
-                let params = $($module)::+::Params $fields;
+                let _ = $cx; // unused by a variant with parameters of its own
+                let params = $crate::__params!([$($own)?] $fields, $($module)::+);
                 $crate::__check_params!([$($check)?] $runtime, params, $($module)::+);
                 let defaults = params == <$($module)::+::Params as ::std::default::Default>::default();
                 ::std::result::Result::Ok($crate::Prepared::new(defaults, move || {
@@ -198,6 +201,19 @@ macro_rules! variants {
                 }))
             })
         ),+]
+    };
+}
+
+/// Builds a variant's `Params` for [`variants!`]: its own fields where it names them, the
+/// shared ones otherwise; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __params {
+    ([] $fields:tt, $($module:ident)::+) => {
+        $($module)::+::Params $fields
+    };
+    ([$own:tt] $fields:tt, $($module:ident)::+) => {
+        $($module)::+::Params $own
     };
 }
 

@@ -3,8 +3,10 @@
 //! Each round trip hands a trivial closure (`move || i`) to the pool and waits for its answer
 //! before sending the next, so the figure is the cost of the hand-off itself: waking a pool
 //! thread and waking the caller again. Kept out of the variant files, which stay free of
-//! measurement code; it uses the same calls they do (and the pools the `threads` and
-//! `processes` variants define).
+//! measurement code; it uses the same calls they do, the `threads` variant's pool, and a
+//! one-worker copy of the `processes` variant's pool (a feeder thread behind a `Mutex` and a
+//! `Condvar`, a worker process behind two pipes), whose worker is this program again, run
+//! with `--bench-worker`.
 
 use std::time::{Duration, Instant};
 
@@ -24,7 +26,7 @@ pub fn run(runtime: Runtime, n: u32) -> Result<()> {
         Runtime::AsyncStd => async_std(n),
         Runtime::Futures => futures(n),
         Runtime::Rayon => rayon(n),
-        other => unreachable!("offload has no {other} variant"),
+        other => anyhow::bail!("offload has no {other} variant"),
     }
 }
 
@@ -84,21 +86,84 @@ fn park_ping_pong(n: u32) -> Result<()> {
 }
 
 fn processes(n: u32) -> Result<()> {
-    // The worker logs each call at info level: quiet it, or the log costs more than the trip.
-    let mut command = variants::processes::worker_command()?;
-    command.env("RUST_LOG", "warn");
-    let pool = variants::processes::ProcessPool::with_command(1, &mut command)?;
-    let start = Instant::now();
-    let mut sum = 0;
-    for i in 0..n {
-        let answer = variants::processes::result(pool.submit(i))?;
-        let number = answer.split(' ').next().and_then(|w| w.parse::<u32>().ok());
-        sum += u64::from(number.with_context(|| format!("unexpected answer {answer:?}"))?);
+    use std::collections::VecDeque;
+    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::process::{Command, Stdio};
+    use std::sync::{Condvar, Mutex, PoisonError, mpsc};
+
+    /// A number for the worker, and where its answer goes.
+    type Job = (u32, mpsc::SyncSender<u64>);
+    /// The queue the feeder thread takes jobs from, as in the `processes` variant's pool: the
+    /// jobs, and whether the pool is closed.
+    struct Queue {
+        jobs: Mutex<(VecDeque<Job>, bool)>,
+        ready: Condvar,
     }
-    let elapsed = start.elapsed();
-    pool.shutdown()?;
-    report("ProcessPool::submit (worker process)", n, elapsed, sum)?;
+
+    let exe = std::env::current_exe().context("cannot find this program")?;
+    let mut worker = Command::new(exe)
+        .args(["processes", "--bench-worker"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start the worker process")?;
+    let mut to_worker = worker.stdin.take().context("no stdin pipe")?;
+    let mut from_worker = BufReader::new(worker.stdout.take().context("no stdout pipe")?);
+    let queue = Queue { jobs: Mutex::new((VecDeque::new(), false)), ready: Condvar::new() };
+    let lock = || queue.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+
+    let (elapsed, sum) = std::thread::scope(|scope| -> Result<(Duration, u64)> {
+        let feeder = scope.spawn(|| -> Result<()> {
+            let mut line = String::new();
+            loop {
+                let (arg, reply) = {
+                    let mut jobs = lock();
+                    loop {
+                        if let Some(job) = jobs.0.pop_front() {
+                            break job;
+                        }
+                        if jobs.1 {
+                            return Ok(());
+                        }
+                        jobs = queue.ready.wait(jobs).unwrap_or_else(PoisonError::into_inner);
+                    }
+                };
+                to_worker.write_all(format!("{arg}\n").as_bytes())?;
+                line.clear();
+                from_worker.read_line(&mut line)?;
+                let _ = reply.send(line.trim_end().parse().with_context(|| format!("worker said {line:?}"))?);
+            }
+        });
+        let start = Instant::now();
+        let mut sum = 0;
+        for i in 0..n {
+            let (reply, answer) = mpsc::sync_channel(1);
+            lock().0.push_back((i, reply));
+            queue.ready.notify_one();
+            sum += answer.recv().context("the feeder thread stopped")?;
+        }
+        let elapsed = start.elapsed();
+        lock().1 = true;
+        queue.ready.notify_all();
+        feeder.join().map_err(|_| anyhow::anyhow!("the feeder thread panicked"))??;
+        Ok((elapsed, sum))
+    })?;
+    drop((to_worker, from_worker)); // EOF: the worker's loop ends
+    worker.wait()?;
+    report("process pool submit (feeder thread, worker process)", n, elapsed, sum)?;
     pipe_ping_pong(n)
+}
+
+/// The bench's worker process: echoes each number it reads, one per line, until EOF.
+pub fn serve() -> Result<()> {
+    use std::io::{BufRead as _, Write as _};
+
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        writeln!(out, "{}", line?.trim())?;
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// The processes' yardstick: a line to `cat` and back through two pipes, from this thread,

@@ -18,17 +18,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example, Runtime, UsageError};
+use walkthrough::{Context, Example};
 
 mod bench;
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-}
 
 /// The flags of `offload`.
 #[derive(clap::Args, Debug, Clone)]
@@ -37,9 +30,9 @@ pub struct Args {
     #[arg(long, value_name = "N", allow_negative_numbers = true,
           value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
     bench: Option<u32>,
-    /// Run as one worker process of the `processes` pool: numbers on stdin, results on stdout
+    /// Run as the bench's worker process: numbers on stdin, the same numbers on stdout
     #[arg(long, hide = true, conflicts_with = "bench")]
-    worker: bool,
+    bench_worker: bool,
 }
 
 fn main() -> ExitCode {
@@ -47,41 +40,21 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(200))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/offload.py"))
         .timeline_marks(marks)
-        .run_with(
-            [
-                Runtime::Threads,
-                Runtime::Processes,
-                Runtime::Tokio,
-                Runtime::Smol,
-                Runtime::AsyncStd,
-                Runtime::Futures,
-                Runtime::Rayon,
-            ],
-            |cx: Context<Args>| {
-                if cx.args.worker {
-                    if cx.runtime != Runtime::Processes {
-                        return Err(UsageError("--worker is only for the processes runtime".into()).into());
-                    }
-                    variants::processes::serve()?;
-                    return Ok(());
-                }
-                if let Some(n) = cx.args.bench {
-                    return bench::run(cx.runtime, n);
-                }
-                let params = Params { unit: cx.unit };
-                match cx.runtime {
-                    Runtime::Threads => variants::threads::run(params)?,
-                    Runtime::Processes => variants::processes::run(params)?,
-                    Runtime::Tokio => variants::tokio::run(params)?,
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params)?,
-                    Runtime::Rayon => variants::rayon::run(params)?,
-                    other => unreachable!("offload has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .instead(|cx: &Context<Args>| match cx.args.bench {
+            Some(n) => Some(bench::run(cx.runtime, n)),
+            None if cx.args.bench_worker => Some(bench::serve()),
+            None => None,
+        })
+        .run(walkthrough::variants! {
+            |cx: Context<Args>| Params { unit: cx.unit };
+            Threads => variants::threads,
+            Processes => variants::processes = Params { workers: 2 },
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
+            Rayon => variants::rayon,
+        })
 }
 
 /// `--timeline` rows: the indented result lines, named by their words before the first number

@@ -199,8 +199,10 @@ fn the_process_pool_returns_exact_results_in_order() {
 
 #[test]
 fn a_worker_process_answers_line_by_line_and_survives_bad_lines() {
+    // A worker is the program again, with the same arguments and the variant's variable set.
     let mut child = Command::new(BIN)
-        .args(["processes", "--worker"])
+        .arg("processes")
+        .env("OFFLOAD_POOL_WORKER", "1")
         .env("RUST_LOG", "warn")
         .env_remove("WALKTHROUGH_CHILD")
         .stdin(Stdio::piped())
@@ -298,8 +300,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["tokio", "--bench", "-5"]).assert_usage_error("--bench");
     run(&["tokio", "--bench", "lots"]).assert_usage_error("--bench");
     run(&["tokio", "--bench", "100000001"]).assert_usage_error("--bench");
-    run(&["tokio", "--worker"]).assert_usage_error("--worker is only for the processes runtime");
-    run(&["processes", "--worker", "--bench", "5"]).assert_usage_error("--bench");
+    run(&["processes", "--bench-worker", "--bench", "5"]).assert_usage_error("--bench");
     run(&["tokio", "--unit", "0"]).assert_usage_error("greater than zero");
 }
 
@@ -339,4 +340,12 @@ fn docs_output_of_the_logs_is_fresh() {
         Ok(())
     });
     check_docs_output_unordered(&path, &logs);
+}
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(
+        BIN,
+        &["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"],
+    );
 }

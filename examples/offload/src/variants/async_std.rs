@@ -8,10 +8,12 @@
 //! feature): the heartbeat then shares `block_on`'s thread, as in asyncio. `spawn_blocking`
 //! runs the closure on the same `blocking-N` threads as smol's `unblock`.
 //!
-//! Run with: `cargo run -p offload -- async-std`
+//! Dependencies: `cargo add async-std --features unstable && cargo add tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload async-std`)
 
 use std::cell::Cell;
 use std::future::Future;
+use std::io::{self, IsTerminal};
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,7 +21,29 @@ use std::time::{Duration, Instant};
 use async_std::task;
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default());
+}
 
 // ANCHOR: blocking
 /// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.

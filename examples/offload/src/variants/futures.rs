@@ -8,11 +8,12 @@
 //! `spawn_with_handle` returns a `RemoteHandle` to await. The heartbeat sleeps on
 //! `futures-timer`, since an executor alone has no timer.
 //!
-//! Run with: `cargo run -p offload -- futures`
+//! Dependencies: `cargo add futures --features thread-pool && cargo add futures-timer tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload futures`)
 
 use std::cell::Cell;
 use std::future::Future;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,7 +23,29 @@ use futures::task::{LocalSpawnExt, SpawnExt};
 use futures_timer::Delay;
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() -> io::Result<()> {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default())
+}
 
 // ANCHOR: blocking
 /// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.

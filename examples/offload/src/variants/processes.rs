@@ -3,24 +3,51 @@
 //! Pairs with "Executing code in thread or process pools" (`run_in_executor` with a
 //! `ProcessPoolExecutor`) in the asyncio event-loop reference, and with the process-pool part
 //! of Real Python's "Speed Up Your Python Program With Concurrency". Python forks or spawns
-//! interpreters and pickles the calls; here the binary starts itself again as
-//! `offload processes --worker`, which reads one argument per line on stdin and answers one
-//! result per line on stdout. In the parent, one thread per worker process feeds it jobs from a
-//! shared queue (a `Mutex` and a `Condvar`), as the executor's management thread does; `submit` returns a receiver (the
-//! future), and `map` collects in order. Dropping the pool closes the workers' stdin, and they
-//! exit.
+//! interpreters and pickles the calls; here the program starts itself again, with the same
+//! arguments and `OFFLOAD_POOL_WORKER` set (as Python's `spawn` start method re-runs the main
+//! module), and the copy reads one argument per line on stdin and answers one result per line
+//! on stdout. In the parent, one thread per worker process feeds it jobs from a shared queue
+//! (a `Mutex` and a `Condvar`), as the executor's management thread does; `submit` returns a
+//! receiver (the future), and `map` collects in order. Dropping the pool closes the workers'
+//! stdin, and they exit.
 //!
-//! Run with: `cargo run -p offload -- processes`
+//! Dependencies: `cargo add tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload processes`)
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::process::{self, Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::{self, JoinHandle};
 
 use tracing::info;
 
-use crate::Params;
+/// What the program runs with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many worker processes the pool starts.
+    pub workers: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 2 }
+    }
+}
+
+/// Set in a worker process's environment: it serves jobs instead of running the demo.
+const WORKER: &str = "OFFLOAD_POOL_WORKER";
+
+pub fn main() -> io::Result<()> {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default())
+}
 
 // ANCHOR: worker
 fn worker(arg: u32) -> String {
@@ -29,7 +56,7 @@ fn worker(arg: u32) -> String {
 }
 
 /// The worker process's side: one argument per line in, one result per line out, until EOF.
-pub fn serve() -> io::Result<()> {
+fn serve() -> io::Result<()> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let line = line?;
@@ -70,21 +97,17 @@ pub struct ProcessPool {
     feeders: Vec<JoinHandle<io::Result<()>>>,
 }
 
-/// `<this program> processes --worker`: the command that starts one worker process.
-pub fn worker_command() -> io::Result<Command> {
+/// This same program, with the same arguments, started as a worker process.
+fn worker_command() -> io::Result<Command> {
     let mut command = Command::new(std::env::current_exe()?);
-    command.args(["processes", "--worker"]);
+    command.args(std::env::args_os().skip(1)).env(WORKER, "1");
     Ok(command)
 }
 
 impl ProcessPool {
     /// Starts `size` worker processes.
     pub fn new(size: usize) -> io::Result<ProcessPool> {
-        ProcessPool::with_command(size, &mut worker_command()?)
-    }
-
-    /// Starts `size` worker processes with `command`, which must speak the worker's protocol.
-    pub fn with_command(size: usize, command: &mut Command) -> io::Result<ProcessPool> {
+        let mut command = worker_command()?;
         let queue = Queue { jobs: VecDeque::new(), closed: false };
         let shared = Arc::new(Shared { queue: Mutex::new(queue), ready: Condvar::new() });
         // Built before the first spawn, so that an error below still shuts the others down.
@@ -187,9 +210,12 @@ impl Drop for ProcessPool {
 // ANCHOR_END: pool
 
 // ANCHOR: main
-pub fn run(_params: Params) -> io::Result<()> {
-    let pool = ProcessPool::new(2)?;
-    println!("submit and map on a pool of 2 worker processes");
+pub fn run(params: Params) -> io::Result<()> {
+    if std::env::var_os(WORKER).is_some() {
+        return serve(); // this process is one of the pool's workers
+    }
+    let pool = ProcessPool::new(params.workers)?;
+    println!("submit and map on a pool of {} worker processes", params.workers);
     let futures: Vec<_> = (1..=3).map(|arg| pool.submit(arg)).collect();
     for future in futures {
         println!("  submit: {}", result(future)?);

@@ -9,9 +9,10 @@
 //! runtime. rayon has no futures of its own: `submit` is `spawn` plus a channel, and `map` is a
 //! parallel iterator, which keeps the input order.
 //!
-//! Run with: `cargo run -p offload -- rayon`
+//! Dependencies: `cargo add rayon tracing tracing-subscriber && cargo add tokio --features rt,sync,time`
+//! Run: `cargo run --release` (in this repository: `just run offload rayon`)
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -23,7 +24,29 @@ use tokio::sync::oneshot;
 use tokio::time::sleep;
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() -> io::Result<()> {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default())
+}
 
 // ANCHOR: blocking
 /// A CPU loop: sums squares for one tutorial second and says how many it summed.

@@ -7,10 +7,12 @@
 //! a shared pool of threads named `blocking-N`, grown on demand and shrunk when idle, and
 //! returns a `Task` to await: the closest thing to `asyncio.to_thread`.
 //!
-//! Run with: `cargo run -p offload -- smol`
+//! Dependencies: `cargo add smol tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload smol`)
 
 use std::cell::Cell;
 use std::future::Future;
+use std::io::{self, IsTerminal};
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,7 +20,29 @@ use std::time::{Duration, Instant};
 use smol::{LocalExecutor, Timer};
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default());
+}
 
 // ANCHOR: blocking
 /// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.

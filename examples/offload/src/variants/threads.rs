@@ -10,9 +10,10 @@
 //! thread waiting on one spins and yields for a moment before it sleeps: a job that follows
 //! soon after the last finds the thread still awake (see the chapter's bench).
 //!
-//! Run with: `cargo run -p offload -- threads`
+//! Dependencies: `cargo add crossbeam-channel tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload threads`)
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -20,7 +21,29 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() -> io::Result<()> {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default())
+}
 
 // ANCHOR: blocking
 /// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.

@@ -9,10 +9,11 @@
 //! which only the multi-thread runtime can do. The mistake is shown on the current-thread
 //! runtime, where the heartbeat has no other worker to escape to.
 //!
-//! Run with: `cargo run -p offload -- tokio`
+//! Dependencies: `cargo add tokio --features rt,rt-multi-thread,time && cargo add tracing tracing-subscriber`
+//! Run: `cargo run --release` (in this repository: `just run offload tokio`)
 
 use std::future::Future;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -23,7 +24,29 @@ use tokio::task;
 use tokio::time::sleep;
 use tracing::{debug, info};
 
-use crate::Params;
+/// What the program runs with; `just run offload` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(200) }
+    }
+}
+
+pub fn main() -> io::Result<()> {
+    // Log lines go to stderr, each with the name of the thread that wrote it.
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_thread_names(true)
+        .with_target(false)
+        .init();
+    run(Params::default())
+}
 
 // ANCHOR: blocking
 /// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
