@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Example, Runtime, UsageError};
+use walkthrough::{Context, Example};
 
 mod variants;
 
@@ -24,13 +24,6 @@ mod variants;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-}
-
 /// `gather`'s own flags.
 #[derive(clap::Args, Debug, Clone)]
 struct Flags {
@@ -39,10 +32,10 @@ struct Flags {
     #[arg(
         long,
         value_name = "N",
-        value_parser = clap::value_parser!(u32).range(1..=10_000_000),
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000),
         allow_negative_numbers = true
     )]
-    tasks: Option<u32>,
+    tasks: Option<usize>,
 }
 
 /// One timeline row per kind of line: the label before the first colon.
@@ -57,37 +50,12 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
         .timeline_marks(by_label)
-        .run_with([Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures], |cx: walkthrough::Context<Flags>| {
-            let params = Params { unit: cx.unit };
-            let outcome = match cx.args.tasks {
-                None => match cx.runtime {
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params),
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params),
-                    other => unreachable!("gather has no {other} variant"),
-                },
-                Some(tasks) => {
-                    let tasks = tasks as usize;
-                    match cx.runtime {
-                        Runtime::Threads if tasks > variants::threads::MAX_THREADS => {
-                            return Err(UsageError(format!(
-                                "threads: --tasks {tasks} would start {tasks} OS threads; this variant stops at {} \
-                                 (use an async runtime for more)",
-                                variants::threads::MAX_THREADS
-                            ))
-                            .into());
-                        }
-                        Runtime::Threads => variants::threads::scale(params, tasks),
-                        Runtime::Tokio => variants::tokio::scale(params, tasks),
-                        Runtime::Smol => variants::smol::scale(params, tasks),
-                        Runtime::AsyncStd => variants::async_std::scale(params, tasks),
-                        Runtime::Futures => variants::futures::scale(params, tasks),
-                        other => unreachable!("gather has no {other} variant"),
-                    }
-                }
-            };
-            outcome.map_err(|err| anyhow::anyhow!("{err}"))
+        .run(walkthrough::variants! {
+            |cx: Context<Flags>| Params { unit: cx.unit, tasks: cx.args.tasks };
+            Threads => variants::threads.check(),
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
         })
 }

@@ -180,6 +180,14 @@ fn scale_mode_refuses_a_million_threads() {
 }
 
 #[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &["threads", "tokio", "smol", "async-std", "futures"]);
+    // The scale mode is a parameter: asking for it runs the variant's `run(params)`.
+    let run = Run::new(BIN, ["tokio", "--tasks", "10", "--entry"]);
+    assert_eq!(run.stdout().trim(), "run(params)");
+}
+
+#[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     let run = |args: &[&str]| Run::new(BIN, args);
     run(&["sync"]).assert_usage_error("possible values: threads, tokio, smol, async-std, futures, python");

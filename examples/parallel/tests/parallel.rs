@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use testing::{Run, check_docs_output, normalise, number_after, workspace_root};
+use testing::{Run, check_docs_output, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_parallel");
 const RUST: [&str; 6] = ["sync", "threads", "rayon", "processes", "tokio", "smol"];
@@ -99,7 +99,7 @@ fn the_default_job_is_the_tutorials() {
     let help = run.stdout();
     assert!(help.contains("[default: 5000000]"), "{help}");
     assert!(help.contains("[default: 20]"), "{help}");
-    assert!(!help.contains("--worker "), "the internal flag is hidden: {help}");
+    assert!(!help.contains("--worker "), "no worker flag: the worker mode is the variant's own: {help}");
 }
 
 #[test]
@@ -170,10 +170,15 @@ fn parallel_variants_are_not_slower_than_sync() {
     }
 }
 
+/// The processes variant's worker mode: the program started again, with the same arguments
+/// and the variant's own environment variable.
+const WORKER: &str = "PARALLEL_WORKER";
+
 #[test]
 fn a_worker_process_reads_numbers_and_writes_sums() {
     let mut child = Command::new(BIN)
-        .args(["processes", "--worker"])
+        .arg("processes")
+        .env(WORKER, "1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -191,7 +196,8 @@ fn a_worker_process_reads_numbers_and_writes_sums() {
 fn a_worker_refuses_bad_input_without_panicking() {
     for input in ["ten\n", "-1\n", "99999999999\n"] {
         let mut child = Command::new(BIN)
-            .args(["processes", "--worker"])
+            .arg("processes")
+            .env(WORKER, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -214,9 +220,18 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--count", "-3"]).assert_usage_error("invalid value '-3' for '--count");
     run(&["--workers", "0"]).assert_usage_error("--workers");
     run(&["--workers", "257"]).assert_usage_error("--workers");
-    run(&["sync", "--worker"]).assert_usage_error("--worker belongs to the processes variant");
+    // The worker mode is an environment variable of the processes variant, not a flag.
+    run(&["processes", "--worker"]).assert_usage_error("unexpected argument '--worker'");
     run(&["async-std"])
         .assert_usage_error("possible values: sync, threads, rayon, processes, tokio, smol, python");
+}
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+    // A smaller job runs the variant's `run(params)` instead.
+    let run = run(&["threads", "--size", SMALL, "--entry"]);
+    assert_eq!(run.stdout().trim(), "run(params)");
 }
 
 #[test]
@@ -242,23 +257,16 @@ const DOCS_SIZE: &str = TIMED;
 /// Writes a docs output only from a release build (`UPDATE_DOCS=1 cargo test --release -p
 /// parallel docs_output`): a debug build's timings would misstate the chapter's point.
 fn check_docs(file: &str, output: &str) {
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
-    if std::env::var_os("UPDATE_DOCS").is_some() && !cfg!(debug_assertions) {
-        check_docs_output(&path, output);
-        return;
-    }
-    if std::env::var_os("UPDATE_DOCS").is_some() {
+    if std::env::var_os("UPDATE_DOCS").is_some() && cfg!(debug_assertions) {
         eprintln!(
             "{file}: not rewritten from a debug build; use `cargo test --release -p parallel docs_output`"
         );
+        return;
     }
-    let captured = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} is missing ({e}): run `cargo test --release -p parallel docs_output` with UPDATE_DOCS=1",
-            path.display()
-        )
-    });
-    assert_eq!(normalise(&captured), normalise(output), "{} is stale", path.display());
+    check_docs_output(
+        &workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file),
+        output,
+    );
 }
 
 #[test]

@@ -7,7 +7,12 @@
 //! Spawned tasks run on a global multi-threaded executor, and dropping a `JoinHandle` detaches
 //! the task, as in asyncio: a task you stop waiting for must be cancelled by hand.
 //!
-//! Run with: `cargo run -p gather -- async-std` (and `-- async-std --tasks 1000000 --unit 1s`)
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
+//! sleep one unit (in this repository: `just run gather async-std --tasks 1000000 --unit 1s`).
+//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//!
+//! Dependencies: `cargo add async-std --features unstable && cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run gather async-std`)
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -16,7 +21,35 @@ use async_std::channel;
 use async_std::prelude::*;
 use async_std::task;
 
-use crate::Params;
+/// What the program runs with; `just run gather` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
+    /// and the overhead; `None` runs the demo.
+    pub tasks: Option<usize>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), tasks: None }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// The demo, or with `tasks` set, the scale mode.
+pub fn run(params: Params) -> anyhow::Result<()> {
+    let outcome = match params.tasks {
+        None => task::block_on(demo(params.unit)),
+        Some(tasks) => scale(params, tasks),
+    };
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    outcome.map_err(|err| anyhow::anyhow!("{err}"))
+}
 
 // ANCHOR: coro
 /// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
@@ -31,10 +64,6 @@ async fn coro(seq: &'static [u32], unit: Duration) -> Result<Vec<u32>, &'static 
 const A: &[u32] = &[3, 2, 1];
 const B: &[u32] = &[10, 5, 0];
 const EMPTY: &[u32] = &[];
-
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
-    task::block_on(demo(params.unit))
-}
 
 async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
     // Tutorial seconds since `start`.
@@ -109,7 +138,7 @@ async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
 
 // ANCHOR: scale
 /// Gathers `tasks` spawned tasks that each sleep one unit, in argument order.
-pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();
     let gathered = task::block_on(async {

@@ -8,7 +8,12 @@
 //! to drop, which cancels it. The executor has no clock: `futures-timer` does the sleeping
 //! (and async-io's `Timer` in the scale mode, where futures-timer is the bottleneck).
 //!
-//! Run with: `cargo run -p gather -- futures` (and `-- futures --tasks 1000000 --unit 1s`)
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
+//! sleep one unit (in this repository: `just run gather futures --tasks 1000000 --unit 1s`).
+//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//!
+//! Dependencies: `cargo add futures futures-timer async-io anyhow`
+//! Run: `cargo run --release` (in this repository: `just run gather futures`)
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -18,7 +23,35 @@ use futures::future::{self, Either, FutureExt};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures_timer::Delay;
 
-use crate::Params;
+/// What the program runs with; `just run gather` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
+    /// and the overhead; `None` runs the demo.
+    pub tasks: Option<usize>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), tasks: None }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// The demo, or with `tasks` set, the scale mode.
+pub fn run(params: Params) -> anyhow::Result<()> {
+    let outcome = match params.tasks {
+        None => block_on(demo(params.unit)),
+        Some(tasks) => scale(params, tasks),
+    };
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    outcome.map_err(|err| anyhow::anyhow!("{err}"))
+}
 
 // ANCHOR: coro
 /// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
@@ -33,10 +66,6 @@ async fn coro(seq: &'static [u32], unit: Duration) -> Result<Vec<u32>, &'static 
 const A: &[u32] = &[3, 2, 1];
 const B: &[u32] = &[10, 5, 0];
 const EMPTY: &[u32] = &[];
-
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
-    block_on(demo(params.unit))
-}
 
 async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
     // Tutorial seconds since `start`.
@@ -101,7 +130,7 @@ async fn demo(unit: Duration) -> Result<(), Box<dyn Error>> {
 /// The sleep here is async-io's `Timer` rather than `futures_timer::Delay`: any timer works
 /// with any executor, and at a million timers futures-timer's one heap-keeping thread, which
 /// wakes the executor once per timer, doubles the overhead (see the chapter).
-pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();
     let sleepers = (0..tasks).map(|i| async move {

@@ -6,14 +6,51 @@
 //! races two; results "as completed" come through a channel that each task writes to. A smol
 //! `Task` is cancelled when it is dropped, and `task.cancel().await` cancels it and waits.
 //!
-//! Run with: `cargo run -p gather -- smol` (and `-- smol --tasks 1000000 --unit 1s`)
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
+//! sleep one unit (in this repository: `just run gather smol --tasks 1000000 --unit 1s`).
+//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//!
+//! Dependencies: `cargo add smol anyhow`
+//! Run: `cargo run --release` (in this repository: `just run gather smol`)
 
 use std::error::Error;
 use std::time::{Duration, Instant};
 
 use smol::{LocalExecutor, Timer, channel, future};
 
-use crate::Params;
+/// What the program runs with; `just run gather` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
+    /// and the overhead; `None` runs the demo.
+    pub tasks: Option<usize>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), tasks: None }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// The demo, or with `tasks` set, the scale mode.
+pub fn run(params: Params) -> anyhow::Result<()> {
+    let outcome = match params.tasks {
+        // A `LocalExecutor` on this thread, driven by `block_on`: one thread, like asyncio's loop.
+        None => {
+            let ex = LocalExecutor::new();
+            smol::block_on(ex.run(demo(&ex, params.unit)))
+        }
+        Some(tasks) => scale(params, tasks),
+    };
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    outcome.map_err(|err| anyhow::anyhow!("{err}"))
+}
 
 // ANCHOR: coro
 /// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
@@ -28,12 +65,6 @@ async fn coro(seq: &'static [u32], unit: Duration) -> Result<Vec<u32>, &'static 
 const A: &[u32] = &[3, 2, 1];
 const B: &[u32] = &[10, 5, 0];
 const EMPTY: &[u32] = &[];
-
-/// A `LocalExecutor` on this thread, driven by `block_on`: one thread, like asyncio's loop.
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
-    let ex = LocalExecutor::new();
-    smol::block_on(ex.run(demo(&ex, params.unit)))
-}
 
 async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Error>> {
     // Tutorial seconds since `start`.
@@ -110,7 +141,7 @@ async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Erro
 
 // ANCHOR: scale
 /// Gathers `tasks` spawned tasks that each sleep one unit, in argument order.
-pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let ex = LocalExecutor::new();
     let start = Instant::now();

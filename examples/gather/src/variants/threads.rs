@@ -6,17 +6,65 @@
 //! gives them as they finish (`as_completed`). What threads cannot do is be cancelled: a
 //! thread you stop waiting for runs on to its end, and a million of them is not an option.
 //!
-//! Run with: `cargo run -p gather -- threads` (and `-- threads --tasks 10000 --unit 1s`)
+//! Set `tasks` to run the scale mode instead of the demo: gather that many threads that each
+//! sleep one unit (in this repository: `just run gather threads --tasks 10000 --unit 1s`).
+//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//!
+//! Dependencies: `cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run gather threads`)
 
 use std::error::Error;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run gather` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Scale mode: gather this many threads that each sleep one unit, and print the wall time
+    /// and the overhead; `None` runs the demo.
+    pub tasks: Option<usize>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), tasks: None }
+    }
+}
 
 /// The most threads `scale` will start: one per task, each with its own stack.
-pub const MAX_THREADS: usize = 10_000;
+const MAX_THREADS: usize = 10_000;
+
+impl Params {
+    /// Refuses a scale mode of more threads than [`MAX_THREADS`].
+    pub fn check(&self) -> anyhow::Result<()> {
+        if let Some(tasks) = self.tasks {
+            anyhow::ensure!(
+                tasks <= MAX_THREADS,
+                "--tasks {tasks} would start {tasks} OS threads; this variant stops at {MAX_THREADS} \
+                 (use an async runtime for more)"
+            );
+        }
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// The demo, or with `tasks` set, the scale mode.
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
+    let outcome = match params.tasks {
+        None => demo(params),
+        Some(tasks) => scale(params, tasks),
+    };
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    outcome.map_err(|err| anyhow::anyhow!("{err}"))
+}
 
 // ANCHOR: coro
 /// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
@@ -56,7 +104,7 @@ fn join<T>(handle: thread::JoinHandle<T>) -> Result<T, Box<dyn Error>> {
     handle.join().map_err(|_| "a thread panicked".into())
 }
 
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+fn demo(params: Params) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     // Tutorial seconds since `start`.
     let units = |start: Instant| start.elapsed().as_secs_f64() / unit.as_secs_f64();
@@ -137,9 +185,9 @@ pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
 }
 
 // ANCHOR: scale
-/// Gathers `tasks` threads that each sleep one unit, in argument order. `main` refuses more
-/// than [`MAX_THREADS`].
-pub fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+/// Gathers `tasks` threads that each sleep one unit, in argument order. `Params::check`
+/// refuses more than [`MAX_THREADS`].
+fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();
     let mut handles = Vec::with_capacity(tasks);

@@ -7,7 +7,12 @@
 //! `as_completed` and `wait`. Unlike asyncio, what you stop awaiting is dropped, and a dropped
 //! future is cancelled: `try_join!` and `timeout` cancel the rest for you.
 //!
-//! Run with: `cargo run -p gather -- tokio` (and `-- tokio --tasks 1000000 --unit 1s`)
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
+//! sleep one unit (in this repository: `just run gather tokio --tasks 1000000 --unit 1s`).
+//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//!
+//! Dependencies: `cargo add tokio --features macros,rt-multi-thread,time && cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run gather tokio`)
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -15,7 +20,35 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout};
 
-use crate::Params;
+/// What the program runs with; `just run gather` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
+    /// and the overhead; `None` runs the demo.
+    pub tasks: Option<usize>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), tasks: None }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// The demo, or with `tasks` set, the scale mode: each starts the runtime it needs.
+pub fn run(params: Params) -> anyhow::Result<()> {
+    let outcome = match params.tasks {
+        None => demo(params),
+        Some(tasks) => scale(params, tasks),
+    };
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    outcome.map_err(|err| anyhow::anyhow!("{err}"))
+}
 
 // ANCHOR: coro
 /// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
@@ -33,7 +66,7 @@ const EMPTY: &[u32] = &[];
 
 /// The current-thread flavour: one thread, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
-pub async fn run(params: Params) -> Result<(), Box<dyn Error>> {
+async fn demo(params: Params) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     // Tutorial seconds since `start`.
     let units = |start: Instant| start.elapsed().as_secs_f64() / unit.as_secs_f64();
@@ -101,9 +134,10 @@ pub async fn run(params: Params) -> Result<(), Box<dyn Error>> {
 /// The multi-thread runtime: at a million tasks the workers start and finish tasks while this
 /// thread is still spawning (0.22 s of overhead, against 0.36 s on the current-thread one).
 /// Spawn rather than `join_all` a million sleeps in one task: that is quadratic on tokio.
-/// The allocator matters as much: with glibc's malloc the overhead is 0.58 s (see `main.rs`).
+/// The allocator matters as much: with glibc's malloc the overhead is 0.58 s (the runner
+/// uses mimalloc: see the chapter).
 #[tokio::main]
-pub async fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
+async fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();
     let handles: Vec<_> = (0..tasks)

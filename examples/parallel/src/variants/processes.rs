@@ -3,18 +3,65 @@
 //! Pairs with the multiprocessing version in "How to Speed Up a CPU-Bound Program" in Real
 //! Python's "Speed Up Your Python Program With Concurrency". Like `multiprocessing.Pool` it
 //! starts worker processes and sends each its share of the numbers through a pipe: here the
-//! workers are this same binary, started as `parallel processes --worker`, reading numbers on
-//! stdin and writing sums on stdout. Rust needs processes for isolation, not for speed (see
-//! the threads and rayon variants); they cost a process start and text over pipes.
+//! workers are this same program, started again with the same arguments and `PARALLEL_WORKER`
+//! in its environment (as Python's `spawn` start method re-runs the main module), reading
+//! numbers on stdin and writing sums on stdout. Rust needs processes for isolation, not for
+//! speed (see the threads and rayon variants); they cost a process start and text over pipes.
 //!
-//! Run with: `cargo run --release -p parallel -- processes`
+//! Dependencies: `cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run parallel processes`)
 
 use std::hint::black_box;
 use std::io::{self, BufRead, Write};
+use std::num::NonZero;
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::thread;
+use std::time::{Duration, Instant};
 
-use crate::Params;
+/// Set in a worker's environment: the program then serves as one worker process.
+const WORKER: &str = "PARALLEL_WORKER";
+
+/// What the program runs with; `just run parallel` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The first number; the job is `size`, `size + 1`, ... (`count` numbers).
+    pub size: u64,
+    /// How many numbers.
+    pub count: u64,
+    /// How many worker processes compute (at most one per number).
+    pub workers: usize,
+    /// How long one tutorial second lasts (durations are printed in these).
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 5_000_000,
+            count: 20,
+            // One per CPU.
+            workers: thread::available_parallelism().map_or(1, NonZero::get),
+            unit: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Params {
+    /// Refuses what cannot run: no worker at all.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.workers >= 1, "--workers 0 would start no worker process to do the job");
+        Ok(())
+    }
+
+    /// The job's numbers: `size`, `size + 1`, ..., `size + count - 1`.
+    fn numbers(&self) -> Vec<u64> {
+        (0..self.count).map(|x| self.size + x).collect()
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// The sum of the squares of `0..number`, exact (`black_box` keeps the optimiser from
 /// replacing the loop by its closed form).
@@ -32,7 +79,7 @@ const LARGEST: u64 = 1 << 32;
 
 // ANCHOR: worker
 /// The worker process: one number per line on stdin, its sum on stdout.
-pub fn worker() -> io::Result<()> {
+fn serve() -> io::Result<()> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let line = line?;
@@ -57,8 +104,11 @@ fn find_sums(numbers: &[u64], workers: usize) -> io::Result<u128> {
     // Start them all before reading any answer, so that they run at the same time.
     let children = (0..workers)
         .map(|first| {
+            // This program again, as Python's `spawn` re-runs the main module: the same
+            // arguments, and the variable that makes it serve as a worker.
             let mut child = Command::new(&program)
-                .args(["processes", "--worker"])
+                .args(std::env::args_os().skip(1))
+                .env(WORKER, "1")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()?;
@@ -83,7 +133,11 @@ fn find_sums(numbers: &[u64], workers: usize) -> io::Result<u128> {
     Ok(total)
 }
 
-pub fn run(params: Params) -> io::Result<()> {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    if std::env::var_os(WORKER).is_some() {
+        return Ok(serve()?);
+    }
+    params.check()?;
     let numbers = params.numbers();
     let start = Instant::now();
     let workers = params.workers.min(numbers.len());

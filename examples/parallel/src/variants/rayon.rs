@@ -6,14 +6,51 @@
 //! rayon splits the work and balances it between its threads by work stealing; its global pool
 //! has one thread per CPU, and a pool of your own (as here) takes any size.
 //!
-//! Run with: `cargo run --release -p parallel -- rayon`
+//! Dependencies: `cargo add rayon`
+//! Run: `cargo run --release` (in this repository: `just run parallel rayon`)
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::num::NonZero;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::Params;
+/// What the program runs with; `just run parallel` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The first number; the job is `size`, `size + 1`, ... (`count` numbers).
+    pub size: u64,
+    /// How many numbers.
+    pub count: u64,
+    /// How many threads rayon's pool has.
+    pub workers: usize,
+    /// How long one tutorial second lasts (durations are printed in these).
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 5_000_000,
+            count: 20,
+            // One per CPU.
+            workers: thread::available_parallelism().map_or(1, NonZero::get),
+            unit: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Params {
+    /// The job's numbers: `size`, `size + 1`, ..., `size + count - 1`.
+    fn numbers(&self) -> Vec<u64> {
+        (0..self.count).map(|x| self.size + x).collect()
+    }
+}
+
+pub fn main() -> Result<(), rayon::ThreadPoolBuildError> {
+    run(Params::default())
+}
 
 /// The sum of the squares of `0..number`, exact (`black_box` keeps the optimiser from
 /// replacing the loop by its closed form).

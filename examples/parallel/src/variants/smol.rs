@@ -6,15 +6,60 @@
 //! that calls `executor.run(..)` takes tasks from it, so N threads run N tasks at once. (For a
 //! few blocking calls inside async code, `smol::unblock` is the simpler tool.)
 //!
-//! Run with: `cargo run --release -p parallel -- smol`
+//! Dependencies: `cargo add smol anyhow`
+//! Run: `cargo run --release` (in this repository: `just run parallel smol`)
 
 use std::hint::black_box;
+use std::num::NonZero;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use smol::Executor;
 
-use crate::Params;
+/// What the program runs with; `just run parallel` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The first number; the job is `size`, `size + 1`, ... (`count` numbers).
+    pub size: u64,
+    /// How many numbers.
+    pub count: u64,
+    /// How many threads run the executor.
+    pub workers: usize,
+    /// How long one tutorial second lasts (durations are printed in these).
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 5_000_000,
+            count: 20,
+            // One per CPU.
+            workers: thread::available_parallelism().map_or(1, NonZero::get),
+            unit: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Params {
+    /// Refuses what cannot run: no worker at all.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.workers >= 1,
+            "--workers 0 would start no thread to run the executor, and no task would run"
+        );
+        Ok(())
+    }
+
+    /// The job's numbers: `size`, `size + 1`, ..., `size + count - 1`.
+    fn numbers(&self) -> Vec<u64> {
+        (0..self.count).map(|x| self.size + x).collect()
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// The sum of the squares of `0..number`, exact (`black_box` keeps the optimiser from
 /// replacing the loop by its closed form).
@@ -39,7 +84,8 @@ async fn find_sums(executor: &Executor<'_>, numbers: &[u64]) -> u128 {
     total
 }
 
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let numbers = params.numbers();
     let start = Instant::now();
     let executor = Executor::new();
@@ -59,5 +105,6 @@ pub fn run(params: Params) {
         params.workers,
         numbers.len()
     );
+    Ok(())
 }
 // ANCHOR_END: main

@@ -5,12 +5,49 @@
 //! each number in turn. Compiled Rust does this same loop many times faster than CPython, but
 //! like CPython it uses one core.
 //!
-//! Run with: `cargo run --release -p parallel -- sync`
+//! Dependencies: none, std only.
+//! Run: `cargo run --release` (in this repository: `just run parallel sync`)
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::num::NonZero;
+use std::thread;
+use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run parallel` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The first number; the job is `size`, `size + 1`, ... (`count` numbers).
+    pub size: u64,
+    /// How many numbers.
+    pub count: u64,
+    /// How many threads or processes the parallel variants use; this one computes on one thread.
+    pub workers: usize,
+    /// How long one tutorial second lasts (durations are printed in these).
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 5_000_000,
+            count: 20,
+            // One per CPU.
+            workers: thread::available_parallelism().map_or(1, NonZero::get),
+            unit: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Params {
+    /// The job's numbers: `size`, `size + 1`, ..., `size + count - 1`.
+    fn numbers(&self) -> Vec<u64> {
+        (0..self.count).map(|x| self.size + x).collect()
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: cpu_bound
 /// The sum of the squares of `0..number`, exact, like Python's integers (`u128` holds it).

@@ -6,16 +6,62 @@
 //! the next starts: no speedup. `spawn_blocking` moves each computation to tokio's blocking
 //! pool, whose threads run in parallel, and the async code just awaits the results.
 //!
-//! Run with: `cargo run --release -p parallel -- tokio`
+//! Dependencies: `cargo add tokio --features rt-multi-thread && cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run parallel tokio`)
 
 use std::hint::black_box;
 use std::io;
-use std::time::Instant;
+use std::num::NonZero;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use tokio::runtime::Builder;
 use tokio::task::{self, JoinHandle};
 
-use crate::Params;
+/// What the program runs with; `just run parallel` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The first number; the job is `size`, `size + 1`, ... (`count` numbers).
+    pub size: u64,
+    /// How many numbers.
+    pub count: u64,
+    /// How many worker threads, and how many blocking threads, the multi-thread runtime has.
+    pub workers: usize,
+    /// How long one tutorial second lasts (durations are printed in these).
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 5_000_000,
+            count: 20,
+            // One per CPU.
+            workers: thread::available_parallelism().map_or(1, NonZero::get),
+            unit: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Params {
+    /// Refuses what cannot run: no worker at all.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.workers >= 1,
+            "--workers 0: a multi-thread runtime needs at least one worker thread"
+        );
+        Ok(())
+    }
+
+    /// The job's numbers: `size`, `size + 1`, ..., `size + count - 1`.
+    fn numbers(&self) -> Vec<u64> {
+        (0..self.count).map(|x| self.size + x).collect()
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// The sum of the squares of `0..number`, exact (`black_box` keeps the optimiser from
 /// replacing the loop by its closed form).
@@ -54,7 +100,8 @@ async fn find_sums_blocking(numbers: &[u64]) -> io::Result<u128> {
 // ANCHOR_END: blocking
 
 // ANCHOR: main
-pub fn run(params: Params) -> io::Result<()> {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let numbers = params.numbers();
     let seconds = |start: Instant| start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
 
