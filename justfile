@@ -44,6 +44,10 @@ docs: _mdbook
 docs-serve: _mdbook
     mdbook serve docs
 
+# Serve the local site the IO examples talk to on 127.0.0.1:PORT, until Ctrl+C.
+site port="8000" *args:
+    cargo run --quiet --release --package site -- {{port}} {{args}}
+
 # Copy each variant file alone into a new package, build it (warnings denied), run it, and
 # compare its output with the runner's: every variant, or `just copy-check <example> [runtime ...]`.
 copy-check *args:
