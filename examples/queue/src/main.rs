@@ -17,23 +17,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Example, Runtime};
+use walkthrough::{Context, Example};
 
 mod bench;
 mod variants;
-
-/// What every variant of the producer/consumer program is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-    /// Seed of the generators that pick the items and the naps.
-    pub seed: i64,
-    /// How many producers.
-    pub nprod: usize,
-    /// How many consumers.
-    pub ncon: usize,
-}
 
 /// The flags of this example.
 #[derive(clap::Args, Debug, Clone)]
@@ -58,29 +45,20 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
         .timeline_marks(mark)
-        .run_with(
-            [Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures],
-            |cx: walkthrough::Context<QueueArgs>| {
-                if let Some(items) = cx.args.bench {
-                    return bench::run(cx.runtime, items);
-                }
-                let params = Params {
-                    unit: cx.unit,
-                    seed: cx.seed,
-                    nprod: usize::from(cx.args.nprod),
-                    ncon: usize::from(cx.args.ncon),
-                };
-                match cx.runtime {
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params),
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params)?,
-                    other => unreachable!("queue has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .instead(|cx: &Context<QueueArgs>| cx.args.bench.map(|items| bench::run(cx.runtime, items)))
+        .run(walkthrough::variants! {
+            |cx: Context<QueueArgs>| Params {
+                unit: cx.unit,
+                seed: cx.seed,
+                nprod: usize::from(cx.args.nprod),
+                ncon: usize::from(cx.args.ncon),
+            };
+            Threads => variants::threads,
+            Tokio => variants::tokio.check(),
+            Smol => variants::smol,
+            AsyncStd => variants::async_std.check(),
+            Futures => variants::futures,
+        })
 }
 
 /// `--timeline`: one row per producer and consumer, `+` where it put an item, `o` where it took
@@ -110,5 +88,15 @@ mod tests {
         let got = mark("Consumer 12 got element <0123456789> in 0.00021 seconds.").unwrap();
         assert_eq!((got.row.as_str(), got.glyph), ("Consumer 12", 'o'));
         assert_eq!(mark("Program completed in 15.3 seconds."), None);
+    }
+
+    #[test]
+    fn variants_that_wait_for_every_item_refuse_to_run_without_a_consumer() {
+        let none = variants::tokio::Params { ncon: 0, ..Default::default() };
+        assert!(format!("{:#}", none.check().unwrap_err()).contains("--ncon 0"));
+        let none = variants::async_std::Params { ncon: 0, ..Default::default() };
+        assert!(format!("{:#}", none.check().unwrap_err()).contains("--ncon 0"));
+        assert!(variants::tokio::Params::default().check().is_ok());
+        assert!(variants::async_std::Params::default().check().is_ok());
     }
 }

@@ -354,3 +354,8 @@ fn bench_meets_the_throughput_goal() {
         assert!(*rate >= 10.0 * python, "{runtime}: {:.1}x Python, the goal is 10x", rate / python);
     }
 }
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUNTIMES);
+}

@@ -13,25 +13,9 @@
 
 use std::process::ExitCode;
 
-use walkthrough::{Context, Example, Runtime};
+use walkthrough::{Context, Example};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How many threads or tasks share the counter.
-    pub workers: u64,
-    /// How many times each of them adds one.
-    pub increments: u64,
-}
-
-impl Params {
-    /// What the counter should read at the end.
-    pub fn expected(&self) -> u64 {
-        self.workers * self.increments
-    }
-}
 
 /// The flags of `race`.
 #[derive(clap::Args, Debug, Clone)]
@@ -49,19 +33,12 @@ pub struct Args {
 fn main() -> ExitCode {
     Example::new("race", "x = x + 1 under pre-emptive and cooperative multitasking: lost updates")
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/race.py"))
-        .run_with(
-            [Runtime::Sync, Runtime::Threads, Runtime::Tokio, Runtime::Smol, Runtime::Rayon],
-            |cx: Context<Args>| {
-                let params = Params { workers: cx.args.workers, increments: cx.args.increments };
-                match cx.runtime {
-                    Runtime::Sync => variants::sync::run(params),
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params)?,
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::Rayon => variants::rayon::run(params),
-                    other => unreachable!("race has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<Args>| Params { workers: cx.args.workers, increments: cx.args.increments };
+            Sync => variants::sync,
+            Threads => variants::threads,
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            Rayon => variants::rayon,
+        })
 }

@@ -14,16 +14,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Example, NoArgs, Runtime};
+use walkthrough::{Context, Example, NoArgs};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-}
 
 /// One timeline row per demo: the label before the first colon.
 fn by_demo(line: &str) -> Option<Mark> {
@@ -37,18 +30,11 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/tasks.py"))
         .timeline_marks(by_demo)
-        .run_with(
-            [Runtime::Tokio, Runtime::Smol, Runtime::AsyncStd, Runtime::Futures],
-            |cx: walkthrough::Context<NoArgs>| {
-                let params = Params { unit: cx.unit };
-                let outcome = match cx.runtime {
-                    Runtime::Tokio => variants::tokio::run(params),
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params),
-                    other => unreachable!("tasks has no {other} variant"),
-                };
-                outcome.map_err(|err| anyhow::anyhow!("{err}"))
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<NoArgs>| Params { unit: cx.unit };
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
+        })
 }

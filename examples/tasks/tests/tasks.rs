@@ -316,3 +316,8 @@ fn docs_output_must_use_warning() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     check_docs_output(&root.join("docs/src/outputs/tasks-must-use.txt"), &warning);
 }
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+}

@@ -7,7 +7,11 @@
 //! on a second channel (`task_done`), `main` counts the reports (`join`), then cancels the
 //! consumers with `JoinHandle::cancel`. Tasks run on async-std's global thread pool.
 //!
-//! Run with: `cargo run -p queue -- async-std`
+//! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
+//! `rand` crate is the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add async-std anyhow && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run queue async-std`)
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +19,40 @@ use async_std::channel::{self, Receiver, Sender};
 use async_std::task;
 use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run queue` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+    }
+}
+
+impl Params {
+    /// Refuses a run that could never end.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.ncon >= 1,
+            "--ncon 0 leaves every item untaken, and this variant waits until each is done: \
+             give it at least one consumer"
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// What goes through the queue: the item and when it was put.
 struct Item {
@@ -58,7 +95,8 @@ async fn consume(n: usize, mut rng: PyRandom, queue: Receiver<Item>, done: Sende
 // ANCHOR_END: consume
 
 // ANCHOR: main
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let start = Instant::now();
     // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
     // same items and takes the same naps whichever task the scheduler runs first. PyRandom
@@ -97,34 +135,6 @@ pub fn run(params: Params) {
 
     let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
     println!("Program completed in {elapsed:.5} seconds.");
+    Ok(())
 }
 // ANCHOR_END: main
-
-// ANCHOR: pump
-/// `--bench`: moves the numbers `0..items` from one producer task to one consumer and returns
-/// their sum. `None` is an unbounded channel.
-pub fn pump(items: u64, capacity: Option<usize>) -> u64 {
-    let (sender, receiver) = match capacity {
-        None => channel::unbounded(),
-        Some(capacity) => channel::bounded(capacity),
-    };
-    task::block_on(async {
-        // `spawn_local` (behind async-std's `unstable` feature) keeps the producer on this
-        // thread, next to the consumer. With `task::spawn` it runs on the pool, and hand-overs
-        // wake a task on another thread: ten times slower at capacity 100 (see the chapter).
-        let producer = task::spawn_local(async move {
-            for i in 0..items {
-                if sender.send(i).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let mut sum = 0;
-        while let Ok(i) = receiver.recv().await {
-            sum += i;
-        }
-        producer.await;
-        sum
-    })
-}
-// ANCHOR_END: pump

@@ -7,20 +7,45 @@
 //! ends once every `Sender` is dropped and the buffer is empty, so the consumers end by
 //! themselves and `LocalPool::run` returns when no task is left. Naps come from `futures-timer`.
 //!
-//! Run with: `cargo run -p queue -- futures`
+//! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
+//! `rand` crate is the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add futures futures-timer && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run queue futures`)
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use futures::executor::LocalPool;
 use futures::lock::Mutex;
 use futures::task::{LocalSpawnExt, SpawnError};
-use futures::{SinkExt, StreamExt};
 use futures_timer::Delay;
 use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run queue` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+    }
+}
+
+pub fn main() -> Result<(), SpawnError> {
+    run(Params::default())
+}
 
 /// What goes through the queue: the item and when it was put.
 struct Item {
@@ -92,38 +117,3 @@ pub fn run(params: Params) -> Result<(), SpawnError> {
     Ok(())
 }
 // ANCHOR_END: main
-
-// ANCHOR: pump
-/// `--bench`: moves the numbers `0..items` from one producer task to one consumer and returns
-/// their sum. `None` is an unbounded channel.
-pub fn pump(items: u64, capacity: Option<usize>) -> Result<u64, SpawnError> {
-    let mut pool = LocalPool::new();
-    let receiver = match capacity {
-        None => {
-            let (sender, receiver) = mpsc::unbounded();
-            pool.spawner().spawn_local(async move {
-                for i in 0..items {
-                    if sender.unbounded_send(i).is_err() {
-                        break;
-                    }
-                }
-            })?;
-            receiver.boxed_local()
-        }
-        Some(capacity) => {
-            // `channel(buffer)` holds `buffer` items plus one per sender: ask for one less.
-            let (mut sender, receiver) = mpsc::channel(capacity.saturating_sub(1));
-            pool.spawner().spawn_local(async move {
-                for i in 0..items {
-                    // `SinkExt::send` waits while the channel is full.
-                    if sender.send(i).await.is_err() {
-                        break;
-                    }
-                }
-            })?;
-            receiver.boxed_local()
-        }
-    };
-    Ok(pool.run_until(receiver.fold(0, |sum, i| async move { sum + i })))
-}
-// ANCHOR_END: pump

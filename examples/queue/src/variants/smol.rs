@@ -7,7 +7,11 @@
 //! once the channel is closed and empty, so the consumers end by themselves and `main` just
 //! awaits every task. Everything runs on one thread, in a `LocalExecutor`.
 //!
-//! Run with: `cargo run -p queue -- smol`
+//! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
+//! `rand` crate is the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add smol && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run queue smol`)
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +19,28 @@ use pyrandom::PyRandom;
 use smol::channel::{self, Receiver, Sender};
 use smol::{LocalExecutor, Timer};
 
-use crate::Params;
+/// What the program runs with; `just run queue` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// What goes through the queue: the item and when it was put.
 struct Item {
@@ -88,31 +113,3 @@ pub fn run(params: Params) {
     println!("Program completed in {elapsed:.5} seconds.");
 }
 // ANCHOR_END: main
-
-// ANCHOR: pump
-/// `--bench`: moves the numbers `0..items` from one producer task to one consumer and returns
-/// their sum. `None` is an unbounded channel; both kinds have the same type.
-pub fn pump(items: u64, capacity: Option<usize>) -> u64 {
-    let (sender, receiver) = match capacity {
-        None => channel::unbounded(),
-        Some(capacity) => channel::bounded(capacity),
-    };
-    let executor = LocalExecutor::new();
-    smol::block_on(executor.run(async {
-        let producer = executor.spawn(async move {
-            for i in 0..items {
-                // A full channel makes `send` wait until the consumer takes an item.
-                if sender.send(i).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let mut sum = 0;
-        while let Ok(i) = receiver.recv().await {
-            sum += i;
-        }
-        producer.await;
-        sum
-    }))
-}
-// ANCHOR_END: pump

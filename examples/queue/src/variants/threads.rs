@@ -9,7 +9,11 @@
 //! the consumers end the Rust way: `recv` fails once every `Sender` is dropped and the
 //! channel is empty, and `thread::scope` joins them all.
 //!
-//! Run with: `cargo run -p queue -- threads`
+//! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
+//! `rand` crate is the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add crossbeam-channel && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run queue threads`)
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,7 +21,28 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run queue` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// What goes through the queue: the item and when it was put.
 struct Item {
@@ -86,25 +111,3 @@ pub fn run(params: Params) {
     println!("Program completed in {elapsed:.5} seconds.");
 }
 // ANCHOR_END: main
-
-// ANCHOR: pump
-/// `--bench`: moves the numbers `0..items` from a producer thread to this one and returns
-/// their sum. `None` is `unbounded()`; `Some(n)` is `bounded(n)`, whose `send` blocks while
-/// the channel is full.
-pub fn pump(items: u64, capacity: Option<usize>) -> u64 {
-    let (sender, receiver) = match capacity {
-        None => crossbeam_channel::unbounded(),
-        Some(capacity) => crossbeam_channel::bounded(capacity),
-    };
-    thread::scope(|scope| {
-        scope.spawn(move || {
-            for i in 0..items {
-                if sender.send(i).is_err() {
-                    break;
-                }
-            }
-        });
-        receiver.iter().sum()
-    })
-}
-// ANCHOR_END: pump

@@ -7,17 +7,54 @@
 //! consumers add one permit to per item and `main` acquires all of; then the consumers are
 //! aborted, as the tutorial cancels them. The runtime is current_thread, like asyncio's loop.
 //!
-//! Run with: `cargo run -p queue -- tokio`
+//! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
+//! `rand` crate is the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add tokio --features macros,rt,sync,time && cargo add anyhow && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run queue tokio`)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pyrandom::PyRandom;
 use tokio::sync::{Mutex, Semaphore, mpsc};
-use tokio::task::{JoinError, JoinSet};
+use tokio::task::JoinSet;
 use tokio::time::sleep;
 
-use crate::Params;
+/// What the program runs with; `just run queue` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the generators that pick the items and the naps.
+    pub seed: i64,
+    /// How many producers.
+    pub nprod: usize,
+    /// How many consumers.
+    pub ncon: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+    }
+}
+
+impl Params {
+    /// Refuses a run that could never end.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.ncon >= 1,
+            "--ncon 0 leaves every item untaken, and this variant waits until each is done: \
+             give it at least one consumer"
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: item
 /// What goes through the queue: the item and when it was put.
@@ -71,7 +108,8 @@ async fn consume(n: usize, mut rng: PyRandom, queue: Queue, done: Arc<Semaphore>
 
 // ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
-pub async fn run(params: Params) {
+pub async fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let start = Instant::now();
     // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
     // same items and takes the same naps whichever task the scheduler runs first. PyRandom
@@ -102,53 +140,6 @@ pub async fn run(params: Params) {
 
     let elapsed = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
     println!("Program completed in {elapsed:.5} seconds.");
+    Ok(())
 }
 // ANCHOR_END: main
-
-// ANCHOR: pump
-/// `--bench`: moves the numbers `0..items` from one producer task to one consumer task (no
-/// Mutex: there is one consumer) and returns their sum. `None` is an unbounded channel.
-#[tokio::main(flavor = "current_thread")]
-pub async fn pump(items: u64, capacity: Option<usize>) -> Result<u64, JoinError> {
-    // Both ends are spawned tasks. With the consumer as the `block_on` future itself, capacity 1
-    // measured three times slower here (the chapter's table of shapes).
-    let consumer = match capacity {
-        None => {
-            let (sender, mut receiver) = mpsc::unbounded_channel();
-            tokio::spawn(async move {
-                for i in 0..items {
-                    if sender.send(i).is_err() {
-                        break;
-                    }
-                }
-            });
-            tokio::spawn(async move {
-                let mut sum = 0;
-                while let Some(i) = receiver.recv().await {
-                    sum += i;
-                }
-                sum
-            })
-        }
-        Some(capacity) => {
-            let (sender, mut receiver) = mpsc::channel(capacity);
-            tokio::spawn(async move {
-                for i in 0..items {
-                    // A full channel makes `send` wait until the consumer takes an item.
-                    if sender.send(i).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            tokio::spawn(async move {
-                let mut sum = 0;
-                while let Some(i) = receiver.recv().await {
-                    sum += i;
-                }
-                sum
-            })
-        }
-    };
-    consumer.await
-}
-// ANCHOR_END: pump

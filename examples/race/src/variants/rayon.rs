@@ -6,11 +6,36 @@
 //! and `sum` adds the parts, so there is nothing to lock. (A closure that did `x += 1` on a
 //! captured variable would not compile: rayon's closures must be `Fn + Sync`.)
 //!
-//! Run with: `cargo run -p race -- rayon`
+//! Dependencies: `cargo add rayon`
+//! Run: `cargo run --release` (in this repository: `just run race rayon`)
 
 use rayon::prelude::*;
 
-use crate::Params;
+/// What the program runs with; `just run race` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 8, increments: 50_000 }
+    }
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: main
 pub fn run(params: Params) {

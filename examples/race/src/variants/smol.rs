@@ -7,7 +7,8 @@
 //! `yield_now().await` sits between the read and the write. `smol::lock::Mutex` (the
 //! async-lock crate) holds the other tasks back across that `.await`.
 //!
-//! Run with: `cargo run -p race -- smol`
+//! Dependencies: `cargo add smol`
+//! Run: `cargo run --release` (in this repository: `just run race smol`)
 
 use std::cell::Cell;
 use std::future::Future;
@@ -17,7 +18,31 @@ use smol::LocalExecutor;
 use smol::future::yield_now;
 use smol::lock::Mutex;
 
-use crate::Params;
+/// What the program runs with; `just run race` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 8, increments: 50_000 }
+    }
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// Runs `workers` copies of the task `make_task` builds on `executor`, and waits for them.
 async fn on_tasks<'a, F: Future<Output = ()> + 'a>(

@@ -4,9 +4,34 @@
 //! Real Python's "Speed Up Your Python Program With Concurrency". With nothing running beside
 //! it, `x = x + 1` cannot lose an update: this is the total every other variant should reach.
 //!
-//! Run with: `cargo run -p race -- sync`
+//! Dependencies: none, std only.
+//! Run: `cargo run --release` (in this repository: `just run race sync`)
 
-use crate::Params;
+/// What the program runs with; `just run race` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 8, increments: 50_000 }
+    }
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: main
 #[expect(clippy::assign_op_pattern, reason = "the statement every variant races on, as written")]

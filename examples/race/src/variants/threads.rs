@@ -8,13 +8,38 @@
 //! the two increments is lost. `fetch_add` does both steps as one; a `Mutex` lets one thread
 //! at a time through.
 //!
-//! Run with: `cargo run -p race -- threads`
+//! Dependencies: none, std only.
+//! Run: `cargo run --release` (in this repository: `just run race threads`)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 
-use crate::Params;
+/// What the program runs with; `just run race` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 8, increments: 50_000 }
+    }
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// Runs `increment` `increments` times on each of `workers` threads, all started together.
 fn on_threads(params: Params, increment: impl Fn() + Sync) {

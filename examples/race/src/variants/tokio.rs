@@ -9,7 +9,8 @@
 //! every task reads the same value before any writes it back: updates are lost again. A
 //! `tokio::sync::Mutex`, whose guard may be held across an `.await`, mends that.
 //!
-//! Run with: `cargo run -p race -- tokio`
+//! Dependencies: `cargo add tokio --features macros,rt,sync`
+//! Run: `cargo run --release` (in this repository: `just run race tokio`)
 
 use std::cell::Cell;
 use std::future::Future;
@@ -18,7 +19,31 @@ use std::rc::Rc;
 use tokio::sync::Mutex;
 use tokio::task::{self, JoinError, LocalSet};
 
-use crate::Params;
+/// What the program runs with; `just run race` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How many threads or tasks share the counter.
+    pub workers: u64,
+    /// How many times each of them adds one.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { workers: 8, increments: 50_000 }
+    }
+}
+
+impl Params {
+    /// What the counter should read at the end.
+    pub fn expected(&self) -> u64 {
+        self.workers * self.increments
+    }
+}
+
+pub fn main() -> Result<(), JoinError> {
+    run(Params::default())
+}
 
 /// Runs `workers` copies of the task `make_task` builds, on this thread, and waits for them.
 async fn on_tasks<F: Future<Output = ()> + 'static>(

@@ -8,10 +8,10 @@
 //! thread, where it starts at the next `.await`. Dropping a `JoinHandle` detaches the task, as
 //! in asyncio; `handle.cancel().await` cancels it. The global executor is never shut down.
 //!
-//! Run with: `cargo run -p tasks -- async-std`
+//! Dependencies: `cargo add async-std --features unstable && cargo add futures`
+//! Run: `cargo run --release` (in this repository: `just run tasks async-std`)
 
 use std::any::Any;
-use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,7 +20,22 @@ use async_std::future::timeout;
 use async_std::task;
 use futures::FutureExt as _;
 
-use crate::Params;
+/// What the program runs with; `just run tasks` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(100) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// Tutorial seconds since `begin`.
 fn units(begin: Instant, unit: Duration) -> f64 {
@@ -43,7 +58,7 @@ impl Drop for Cleanup {
 }
 // ANCHOR_END: cleanup
 
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+pub fn run(params: Params) {
     let unit = params.unit;
     task::block_on(async {
         lazy(unit).await;
@@ -54,7 +69,6 @@ pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
         nest(unit).await;
     });
     exit(unit);
-    Ok(())
 }
 
 // ANCHOR: lazy

@@ -8,10 +8,10 @@
 //! when dropped (`.forget()` detaches it); `abortable` adds an `AbortHandle` for cancelling by
 //! hand. The executors have no clock: `futures-timer` does the sleeping.
 //!
-//! Run with: `cargo run -p tasks -- futures`
+//! Dependencies: `cargo add futures --features thread-pool && cargo add futures-timer anyhow`
+//! Run: `cargo run --release` (in this repository: `just run tasks futures`)
 
 use std::any::Any;
-use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,7 +22,22 @@ use futures::future::{self, Either, FutureExt};
 use futures::task::{LocalSpawnExt, SpawnExt};
 use futures_timer::Delay;
 
-use crate::Params;
+/// What the program runs with; `just run tasks` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(100) }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// Tutorial seconds since `begin`.
 fn units(begin: Instant, unit: Duration) -> f64 {
@@ -45,7 +60,7 @@ impl Drop for Cleanup {
 }
 // ANCHOR_END: cleanup
 
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+pub fn run(params: Params) -> anyhow::Result<()> {
     let unit = params.unit;
     let threads = ThreadPool::new()?;
     let mut pool = LocalPool::new();
@@ -82,7 +97,7 @@ async fn lazy(unit: Duration) {
 // ANCHOR: start
 /// Spawns a task on each executor, then keeps this thread busy for one unit before its
 /// first `.await`.
-async fn start(local: &LocalSpawner, threads: &ThreadPool, unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn start(local: &LocalSpawner, threads: &ThreadPool, unit: Duration) -> anyhow::Result<()> {
     let begin = Instant::now();
     let on_threads = threads.spawn_with_handle(async move {
         println!("start: ThreadPool: task started at {:.2}", units(begin, unit));
@@ -100,7 +115,7 @@ async fn start(local: &LocalSpawner, threads: &ThreadPool, unit: Duration) -> Re
 // ANCHOR_END: start
 
 // ANCHOR: drop
-async fn drop_handle(local: &LocalSpawner, unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn drop_handle(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
     let begin = Instant::now();
     let handle = local.spawn_local_with_handle(async move {
         let _cleanup = Cleanup { label: "drop", begin, unit };
@@ -117,7 +132,7 @@ async fn drop_handle(local: &LocalSpawner, unit: Duration) -> Result<(), Box<dyn
 // ANCHOR_END: drop
 
 // ANCHOR: cancel
-async fn cancel(local: &LocalSpawner, unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn cancel(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
     let begin = Instant::now();
     let (task, abort) = future::abortable(async move {
         let _cleanup = Cleanup { label: "cancel", begin, unit };
@@ -146,7 +161,7 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 }
 
 // ANCHOR: panic
-async fn panics(local: &LocalSpawner, unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
     // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
     let default_hook = panic::take_hook();
     panic::set_hook(Box::new(|info| {
@@ -177,7 +192,7 @@ async fn panics(local: &LocalSpawner, unit: Duration) -> Result<(), Box<dyn Erro
 // ANCHOR_END: panic
 
 // ANCHOR: nest
-async fn nest(unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn nest(unit: Duration) -> anyhow::Result<()> {
     let silenced = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let attempt = panic::catch_unwind(|| block_on(Delay::new(unit)));
@@ -208,7 +223,7 @@ async fn nest(unit: Duration) -> Result<(), Box<dyn Error>> {
 
 // ANCHOR: exit
 /// A `main` that returns while tasks are still running.
-fn exit(unit: Duration) -> Result<(), Box<dyn Error>> {
+fn exit(unit: Duration) -> anyhow::Result<()> {
     let begin = Instant::now();
     let threads = ThreadPool::new()?;
     let mut pool = LocalPool::new();

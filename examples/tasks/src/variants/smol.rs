@@ -7,10 +7,10 @@
 //! `create_task`) and the global one behind `smol::spawn`, which has its own thread. A smol
 //! `Task` is cancelled when its handle is dropped; `.detach()` lets it run on.
 //!
-//! Run with: `cargo run -p tasks -- smol`
+//! Dependencies: `cargo add smol`
+//! Run: `cargo run --release` (in this repository: `just run tasks smol`)
 
 use std::any::Any;
-use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,7 +18,22 @@ use std::time::{Duration, Instant};
 use smol::future::FutureExt;
 use smol::{LocalExecutor, Timer};
 
-use crate::Params;
+/// What the program runs with; `just run tasks` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(100) }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// Tutorial seconds since `begin`.
 fn units(begin: Instant, unit: Duration) -> f64 {
@@ -41,7 +56,7 @@ impl Drop for Cleanup {
 }
 // ANCHOR_END: cleanup
 
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+pub fn run(params: Params) {
     let unit = params.unit;
     let ex = LocalExecutor::new();
     smol::block_on(ex.run(async {
@@ -53,7 +68,6 @@ pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
         nest(&ex, unit).await;
     }));
     exit(unit);
-    Ok(())
 }
 
 // ANCHOR: lazy

@@ -7,10 +7,10 @@
 //! current-thread one, like `create_task`. Dropping a `JoinHandle` detaches the task;
 //! `abort()` cancels it by dropping its future where it waits, which runs its destructors.
 //!
-//! Run with: `cargo run -p tasks -- tokio`
+//! Dependencies: `cargo add tokio --features macros,rt-multi-thread,time && cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run tasks tokio`)
 
 use std::any::Any;
-use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,7 +18,22 @@ use std::time::{Duration, Instant};
 use tokio::runtime::{Builder, Handle};
 use tokio::time::sleep;
 
-use crate::Params;
+/// What the program runs with; `just run tasks` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(100) }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 /// Tutorial seconds since `begin`.
 fn units(begin: Instant, unit: Duration) -> f64 {
@@ -41,7 +56,7 @@ impl Drop for Cleanup {
 }
 // ANCHOR_END: cleanup
 
-pub fn run(params: Params) -> Result<(), Box<dyn Error>> {
+pub fn run(params: Params) -> anyhow::Result<()> {
     let unit = params.unit;
     let runtime = Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(lazy(unit));
@@ -156,7 +171,7 @@ async fn panics(unit: Duration) {
 // ANCHOR_END: panic
 
 // ANCHOR: nest
-async fn nest(unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn nest(unit: Duration) -> anyhow::Result<()> {
     let inner = Builder::new_current_thread().enable_all().build()?;
     let silenced = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
