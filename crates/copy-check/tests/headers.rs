@@ -9,7 +9,7 @@ use copy_check::{Header, crates_used, known_crates, variant_files};
 /// The examples whose variant files are whole programs so far; `HEADERS_EXAMPLE=<name>` checks
 /// one more. (Temporary, while the examples move over.)
 fn checked(example: &str) -> bool {
-    ["count", "chess", "offload", "gather", "parallel", "tasks", "race", "queue"].contains(&example)
+    ["count", "chess", "offload", "gather", "parallel", "tasks", "race", "queue", "chained", "rand", "generators", "streams"].contains(&example)
         || std::env::var("HEADERS_EXAMPLE").is_ok_and(|e| e == example)
 }
 

@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! // in examples/count/tests/*.rs
-//! use walkthrough::testing::Run;
+//! use testing::Run;
 //! let run = Run::new(env!("CARGO_BIN_EXE_count"), ["tokio", "--unit", "20ms"]);
 //! assert!(run.success());
 //! assert_eq!(run.lines()[0], "One");

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Example, Runtime};
+use walkthrough::{Context, Example};
 
 mod variants;
 
@@ -25,15 +25,6 @@ mod variants;
 pub const MAX_CHAINS: usize = 10_000;
 /// The largest chain number; a chain's number is only its name.
 pub const MAX_N: i64 = 1_000_000;
-
-/// What every variant is given, besides the chain numbers.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-    /// Seed of the shared Python-compatible random number generator.
-    pub seed: i64,
-}
 
 // `chained`'s own arguments. (A `///` comment here would become the `--help` about line.)
 #[derive(clap::Args, Debug, Clone)]
@@ -54,30 +45,15 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chained.py"))
         .timeline_marks(timeline_mark)
-        .run_with(
-            [
-                Runtime::Sync,
-                Runtime::Threads,
-                Runtime::Tokio,
-                Runtime::Smol,
-                Runtime::AsyncStd,
-                Runtime::Futures,
-            ],
-            |cx: walkthrough::Context<ChainArgs>| {
-                let params = Params { unit: cx.unit, seed: cx.seed };
-                let ns = &cx.args.ns;
-                match cx.runtime {
-                    Runtime::Sync => variants::sync::run(params, ns),
-                    Runtime::Threads => variants::threads::run(params, ns)?,
-                    Runtime::Tokio => variants::tokio::run(params, ns)?,
-                    Runtime::Smol => variants::smol::run(params, ns),
-                    Runtime::AsyncStd => variants::async_std::run(params, ns),
-                    Runtime::Futures => variants::futures::run(params, ns),
-                    other => unreachable!("chained has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<ChainArgs>| Params { unit: cx.unit, seed: cx.seed, ns: cx.args.ns.clone() };
+            Sync => variants::sync,
+            Threads => variants::threads,
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
+        })
 }
 
 /// `--timeline`: one row per chain, `1` where part1 starts, `-` while it sleeps, `2` where

@@ -247,6 +247,14 @@ fn ten_thousand_chains_work() {
 }
 
 #[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+    // Chains other than the default 1 2 3 run the variant's `run(params)` instead.
+    let run = run(&["tokio", "9", "6", "3", "--entry"]);
+    assert_eq!(run.stdout().trim(), "run(params)");
+}
+
+#[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["x"]).assert_usage_error("invalid value 'x'");
     run(&["tokio", "-1"]).assert_usage_error("-1 is not in 0..=1000000");

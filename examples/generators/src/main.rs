@@ -16,16 +16,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Example, Runtime};
+use walkthrough::{Context, Example};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// Where `jumping_range` stops: it yields indexes below this.
-    pub up_to: i64,
-}
 
 /// The example's own flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -40,29 +33,15 @@ fn main() -> ExitCode {
         // Nothing here sleeps: the unit only matters to the table's "tutorial s" column.
         .default_unit(Duration::from_millis(10))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/generators.py"))
-        .run_with(
-            [
-                Runtime::Sync,
-                Runtime::Threads,
-                Runtime::Tokio,
-                Runtime::Smol,
-                Runtime::AsyncStd,
-                Runtime::Futures,
-            ],
-            |cx: walkthrough::Context<Args>| {
-                let params = Params { up_to: i64::from(cx.args.up_to) };
-                match cx.runtime {
-                    Runtime::Sync => variants::sync::run(params),
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params),
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params),
-                    other => unreachable!("generators has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<Args>| Params { up_to: i64::from(cx.args.up_to) };
+            Sync => variants::sync,
+            Threads => variants::threads,
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
+        })
 }
 
 #[cfg(test)]

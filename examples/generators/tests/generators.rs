@@ -116,6 +116,14 @@ fn all_prints_a_header_per_runtime_and_a_table() {
 }
 
 #[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+    // Another range runs the variant's `run(params)` instead.
+    let run = run(&["tokio", "--up-to", "3", "--entry"]);
+    assert_eq!(run.stdout().trim(), "run(params)");
+}
+
+#[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--up-to", "x"]).assert_usage_error("--up-to");
     run(&["--up-to", "10001"]).assert_usage_error("0..=10000");

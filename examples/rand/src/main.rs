@@ -14,49 +14,24 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Example, NoArgs, Runtime};
+use walkthrough::{Context, Example, NoArgs};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts.
-    pub unit: Duration,
-    /// Seed of the shared Python-compatible random number generator.
-    pub seed: i64,
-    /// Whether to colour each coroutine's lines (a terminal, and `NO_COLOR` unset).
-    pub color: bool,
-}
 
 fn main() -> ExitCode {
     Example::new("rand", "random coroutines racing to beat a threshold, sharing one generator")
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
         .timeline_marks(timeline_mark)
-        .run_with(
-            [
-                Runtime::Sync,
-                Runtime::Threads,
-                Runtime::Tokio,
-                Runtime::Smol,
-                Runtime::AsyncStd,
-                Runtime::Futures,
-            ],
-            |cx: walkthrough::Context<NoArgs>| {
-                let params = Params { unit: cx.unit, seed: cx.seed, color: cx.color };
-                match cx.runtime {
-                    Runtime::Sync => variants::sync::run(params),
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params)?,
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params)?,
-                    other => unreachable!("rand has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<NoArgs>| Params { unit: cx.unit, seed: cx.seed, color: cx.color };
+            Sync => variants::sync,
+            Threads => variants::threads,
+            Tokio => variants::tokio,
+            Smol => variants::smol,
+            AsyncStd => variants::async_std,
+            Futures => variants::futures,
+        })
 }
 
 /// `--timeline`: one row per coroutine, `x` for each miss, `.` while it sleeps, `*` when it

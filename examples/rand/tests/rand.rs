@@ -211,9 +211,7 @@ fn colour_follows_what_the_harness_decided() {
 
 #[test]
 fn python_peer_colours_only_when_told() {
-    let Some(python) = std::env::var_os("PATH")
-        .and_then(|path| std::env::split_paths(&path).map(|d| d.join("python3")).find(|p| p.is_file()))
-    else {
+    let Some(python) = testing::python3() else {
         return;
     };
     let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/rand.py");
@@ -246,6 +244,17 @@ fn timeline_draws_one_row_per_coroutine() {
             "{stdout}"
         );
     }
+}
+
+#[test]
+fn the_runners_defaults_are_each_variants_own() {
+    testing::assert_defaults_are_the_variants(BIN, &RUST);
+    // A child whose parent writes to a terminal colours its lines, which its own defaults
+    // (stdout is a pipe) would not: it runs `run(params)`.
+    let mut command = Command::new(BIN);
+    command.args(["tokio", "--entry"]).env("WALKTHROUGH_CHILD", "1").env("WALKTHROUGH_COLOR", "1");
+    let output = command.output().expect("cannot run rand");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "run(params)");
 }
 
 #[test]

@@ -14,18 +14,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Example, Runtime};
+use walkthrough::{Context, Example};
 
 mod variants;
-
-/// What every variant is given.
-#[derive(Debug, Clone, Copy)]
-pub struct Params {
-    /// How long one tutorial second lasts: the sleep before each item.
-    pub unit: Duration,
-    /// How many powers of two: 2^0 up to 2^(up_to - 1).
-    pub up_to: u32,
-}
 
 /// The example's own flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -39,27 +30,33 @@ fn main() -> ExitCode {
     Example::new("streams", "async generators and comprehensions: one item at a time, or all at once")
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/streams.py"))
-        .run_with(
-            [
-                Runtime::Sync,
-                Runtime::Threads,
-                Runtime::Tokio,
-                Runtime::Smol,
-                Runtime::AsyncStd,
-                Runtime::Futures,
-            ],
-            |cx: walkthrough::Context<Args>| {
-                let params = Params { unit: cx.unit, up_to: cx.args.up_to };
-                match cx.runtime {
-                    Runtime::Sync => variants::sync::run(params),
-                    Runtime::Threads => variants::threads::run(params),
-                    Runtime::Tokio => variants::tokio::run(params)?,
-                    Runtime::Smol => variants::smol::run(params),
-                    Runtime::AsyncStd => variants::async_std::run(params),
-                    Runtime::Futures => variants::futures::run(params),
-                    other => unreachable!("streams has no {other} variant"),
-                }
-                Ok(())
-            },
-        )
+        .run(walkthrough::variants! {
+            |cx: Context<Args>| Params { unit: cx.unit, up_to: cx.args.up_to };
+            Sync => variants::sync.check(),
+            Threads => variants::threads.check(),
+            Tokio => variants::tokio.check(),
+            Smol => variants::smol.check(),
+            AsyncStd => variants::async_std.check(),
+            Futures => variants::futures.check(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variants;
+
+    /// The runner's `--up-to` stops at 63; a copied variant's own check stops where `u64` does.
+    #[test]
+    fn each_variant_checks_that_its_powers_fit_in_a_u64() {
+        macro_rules! check {
+            ($($module:ident),+) => {$(
+                let params = variants::$module::Params { up_to: 64, ..Default::default() };
+                assert!(params.check().is_ok(), stringify!($module));
+                let params = variants::$module::Params { up_to: 65, ..Default::default() };
+                let err = params.check().expect_err(stringify!($module)).to_string();
+                assert!(err.starts_with("--up-to 65 would overflow"), "{}: {err}", stringify!($module));
+            )+};
+        }
+        check!(sync, threads, tokio, smol, async_std, futures);
+    }
 }

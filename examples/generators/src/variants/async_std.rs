@@ -7,12 +7,28 @@
 //! multi-threaded executor, so the generator and its caller may take turns on different threads;
 //! dropping the `JoinHandle` detaches the task, and closing the channels ends it.
 //!
-//! Run with: `cargo run -p generators -- async-std`
+//! Dependencies: `cargo add async-std`
+//! Run: `cargo run --release` (in this repository: `just run generators async-std`)
 
 use async_std::channel::{Receiver, Sender, bounded};
 use async_std::task;
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: generator
 /// The generator's body, run as a task. It waits for the first resumption before it starts.

@@ -6,12 +6,28 @@
 //! no resume value, so the jumps travel through an unbounded channel and each step takes the
 //! jump sent since the last one. `block_on` is the whole executor.
 //!
-//! Run with: `cargo run -p generators -- futures`
+//! Dependencies: `cargo add futures`
+//! Run: `cargo run --release` (in this repository: `just run generators futures`)
 
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use futures::stream::{self, LocalBoxStream, StreamExt};
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: generator
 /// `jumping_range` as a stream: the state between steps is the last index yielded (`None`

@@ -1,4 +1,6 @@
-//! One file per runtime. Each is self-contained: copy it, swap `Params` for your own values.
+//! One file per runtime, each a whole program: copied alone as the `src/main.rs` of a new
+//! package, with the dependencies its header names, it builds and prints what
+//! `just run generators <runtime>` prints (`just copy-check generators` proves it).
 
 pub mod async_std;
 pub mod futures;

@@ -6,12 +6,28 @@
 //! cancelled when dropped, so the generator keeps its task: dropping the generator stops it,
 //! much like Python's `gen.close()`.
 //!
-//! Run with: `cargo run -p generators -- smol`
+//! Dependencies: `cargo add smol`
+//! Run: `cargo run --release` (in this repository: `just run generators smol`)
 
 use smol::channel::{Receiver, Sender, bounded};
 use smol::{LocalExecutor, Task};
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: generator
 /// The generator's body, run as a task. It waits for the first resumption before it starts.

@@ -6,12 +6,28 @@
 //! (`index`). The compiler turns every `async fn` into the same kind of enum, and the second half
 //! of this file polls one by hand, with a waker that does nothing, to show it.
 //!
-//! Run with: `cargo run -p generators -- sync`
+//! Dependencies: none, std only.
+//! Run: `cargo run --release` (in this repository: `just run generators sync`)
 
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: machine
 /// Where a `jumping_range` generator stands between two resumptions.

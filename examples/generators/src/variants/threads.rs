@@ -6,12 +6,28 @@
 //! index, then block until the caller resumes us". Both channels have no buffer, so the two
 //! threads take turns, as a generator and its caller do. The price: an OS thread per generator.
 //!
-//! Run with: `cargo run -p generators -- threads`
+//! Dependencies: none, std only.
+//! Run: `cargo run --release` (in this repository: `just run generators threads`)
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::{self, Scope};
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: generator
 /// The generator's body, run on its own thread. It waits for the first resumption before it

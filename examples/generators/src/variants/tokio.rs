@@ -7,11 +7,27 @@
 //! request and awaits the next one. The runtime is `current_thread`: the caller and the task
 //! take turns, so one thread is all they need.
 //!
-//! Run with: `cargo run -p generators -- tokio`
+//! Dependencies: `cargo add tokio --features macros,rt,sync`
+//! Run: `cargo run --release` (in this repository: `just run generators tokio`)
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::Params;
+/// What the program runs with; `just run generators` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Where `jumping_range` stops: it yields indexes below this.
+    pub up_to: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { up_to: 5 }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 // ANCHOR: generator
 /// A resumption: the jump sent in (`None` for a plain `next`) and where to put the next value.

@@ -6,15 +6,42 @@
 //! of worker threads, so they share the generator as `Arc<Mutex<..>>`, and when two wake
 //! together either may draw first: the run says so.
 //!
-//! Run with: `cargo run -p rand -- async-std`
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
+//! the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add async-std && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run rand async-std`)
 
+use std::env;
+use std::io::{self, IsTerminal};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_std::task;
-// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
 use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run rand` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the Python-compatible random number generator.
+    pub seed: i64,
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        // No colour when piped, or when the user asks for none (<https://no-color.org>).
+        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params { unit: Duration::from_millis(100), seed: 444, color }
+    }
+}
+
+pub fn main() {
+    run(Params::default());
+}
 
 /// The generator every coroutine draws from, shared across worker threads.
 type SharedRng = Arc<Mutex<PyRandom>>;

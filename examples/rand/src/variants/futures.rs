@@ -7,18 +7,45 @@
 //! `futures::join!` instead of tasks, coroutines that wake together would be polled in the
 //! join's own order, not their timers'.)
 //!
-//! Run with: `cargo run -p rand -- futures`
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
+//! the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add futures futures-timer && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run rand futures`)
 
 use std::cell::RefCell;
+use std::env;
+use std::io::{self, IsTerminal};
 use std::rc::Rc;
+use std::time::Duration;
 
 use futures::executor::LocalPool;
 use futures::task::{LocalSpawnExt, SpawnError};
 use futures_timer::Delay;
-// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
 use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run rand` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the Python-compatible random number generator.
+    pub seed: i64,
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        // No colour when piped, or when the user asks for none (<https://no-color.org>).
+        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params { unit: Duration::from_millis(100), seed: 444, color }
+    }
+}
+
+pub fn main() -> Result<(), SpawnError> {
+    run(Params::default())
+}
 
 /// The generator every coroutine draws from; one thread, so no lock.
 type SharedRng = Rc<RefCell<PyRandom>>;

@@ -1,5 +1,6 @@
-//! One file per runtime. Each is self-contained: copy it, swap `Params` for your own values,
-//! and `PyRandom` for the `rand` crate when you do not need Python's exact numbers.
+//! One file per runtime, each a whole program: copied alone as the `src/main.rs` of a new
+//! package, with the dependencies its header names, it builds and prints what
+//! `just run rand <runtime>` prints (`just copy-check rand` proves it).
 
 pub mod async_std;
 pub mod futures;

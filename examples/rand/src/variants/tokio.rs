@@ -7,17 +7,44 @@
 //! an `Rc<RefCell<..>>`, and tasks that wake together run in the order their timers fired,
 //! so the same seed gives the same numbers as Python.
 //!
-//! Run with: `cargo run -p rand -- tokio`
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
+//! the drop-in when the exact numbers don't matter.
+//!
+//! Dependencies: `cargo add tokio --features macros,rt,time && cargo add --path ../async-walkthrough/crates/pyrandom`
+//! Run: `cargo run --release` (in this repository: `just run rand tokio`)
 
 use std::cell::RefCell;
+use std::env;
+use std::io::{self, IsTerminal};
 use std::rc::Rc;
+use std::time::Duration;
 
+use pyrandom::PyRandom;
 use tokio::task::{self, JoinError, LocalSet};
 use tokio::time::sleep;
-// The tutorial's exact numbers come from CPython's generator; elsewhere use the `rand` crate.
-use pyrandom::PyRandom;
 
-use crate::Params;
+/// What the program runs with; `just run rand` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts.
+    pub unit: Duration,
+    /// Seed of the Python-compatible random number generator.
+    pub seed: i64,
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        // No colour when piped, or when the user asks for none (<https://no-color.org>).
+        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params { unit: Duration::from_millis(100), seed: 444, color }
+    }
+}
+
+pub fn main() -> Result<(), JoinError> {
+    run(Params::default())
+}
 
 /// The generator every coroutine draws from; one thread, so no lock.
 type SharedRng = Rc<RefCell<PyRandom>>;

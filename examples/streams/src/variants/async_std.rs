@@ -8,7 +8,8 @@
 //! starts working at once, before anyone asks for an item; the channel's room for one item is
 //! all it can run ahead.
 //!
-//! Run with: `cargo run -p streams -- async-std`
+//! Dependencies: `cargo add async-std --features unstable && cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run streams async-std`)
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,36 @@ use async_std::channel::{Receiver, bounded};
 use async_std::prelude::*;
 use async_std::task;
 
-use crate::Params;
+/// What the program runs with; `just run streams` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: the sleep before each item.
+    pub unit: Duration,
+    /// How many powers of two: 2^0 up to 2^(up_to - 1).
+    pub up_to: u32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), up_to: 10 }
+    }
+}
+
+impl Params {
+    /// Every power must fit in the `u64` it is computed in.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.up_to <= 64,
+            "--up-to {} would overflow: a u64 holds powers of two up to 2^63, so at most 64",
+            self.up_to
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: powers
 /// 1, 2, 4, ... below 2^up_to, each after one unit's sleep, produced by a task of its own.
@@ -46,7 +76,8 @@ fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
 }
 
 // ANCHOR: main
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let Params { unit, up_to } = params;
     task::block_on(async {
         // [i async for i in powers()]
@@ -68,5 +99,6 @@ pub fn run(params: Params) {
         }
         report("c", &c, start, unit);
     });
+    Ok(())
 }
 // ANCHOR_END: main

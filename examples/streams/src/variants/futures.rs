@@ -7,14 +7,44 @@
 //! still hands the results out in order, which makes it `gather` for streams. No task is
 //! spawned: `block_on` polls everything on this thread, and `futures-timer` does the waking.
 //!
-//! Run with: `cargo run -p streams -- futures`
+//! Dependencies: `cargo add anyhow futures futures-timer`
+//! Run: `cargo run --release` (in this repository: `just run streams futures`)
 
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, Stream, StreamExt};
 use futures_timer::Delay;
 
-use crate::Params;
+/// What the program runs with; `just run streams` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: the sleep before each item.
+    pub unit: Duration,
+    /// How many powers of two: 2^0 up to 2^(up_to - 1).
+    pub up_to: u32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), up_to: 10 }
+    }
+}
+
+impl Params {
+    /// Every power must fit in the `u64` it is computed in.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.up_to <= 64,
+            "--up-to {} would overflow: a u64 holds powers of two up to 2^63, so at most 64",
+            self.up_to
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: powers
 /// One item on its own: sleep one unit, then 2^exponent.
@@ -35,7 +65,8 @@ fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
 }
 
 // ANCHOR: main
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let Params { unit, up_to } = params;
     futures::executor::block_on(async {
         // [i async for i in powers()]
@@ -55,5 +86,6 @@ pub fn run(params: Params) {
             stream::iter(0..up_to).map(|exponent| power(exponent, unit)).buffered(in_flight).collect().await;
         report("c", &c, start, unit);
     });
+    Ok(())
 }
 // ANCHOR_END: main

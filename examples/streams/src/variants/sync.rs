@@ -6,12 +6,42 @@
 //! threads or a runtime nothing can wait for two items at once, so `c` is collected the same way
 //! as `g` and takes as long; this variant is the baseline the table compares against.
 //!
-//! Run with: `cargo run -p streams -- sync`
+//! Dependencies: `cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run streams sync`)
 
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run streams` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: the sleep before each item.
+    pub unit: Duration,
+    /// How many powers of two: 2^0 up to 2^(up_to - 1).
+    pub up_to: u32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), up_to: 10 }
+    }
+}
+
+impl Params {
+    /// Every power must fit in the `u64` it is computed in.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.up_to <= 64,
+            "--up-to {} would overflow: a u64 holds powers of two up to 2^63, so at most 64",
+            self.up_to
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: powers
 /// 1, 2, 4, ... below 2^up_to, each after one unit's sleep. The sleep runs inside `next`, so
@@ -30,7 +60,8 @@ fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
 }
 
 // ANCHOR: main
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let Params { unit, up_to } = params;
 
     let start = Instant::now();
@@ -45,5 +76,6 @@ pub fn run(params: Params) {
     let start = Instant::now();
     let c: Vec<u64> = powers(up_to, unit).collect();
     report("c", &c, start, unit);
+    Ok(())
 }
 // ANCHOR_END: main

@@ -6,13 +6,43 @@
 //! any faster: the producer still sleeps once per item, one after another. What overlaps the
 //! sleeps is one thread per item (`c`), at the price of a thread each.
 //!
-//! Run with: `cargo run -p streams -- threads`
+//! Dependencies: `cargo add anyhow`
+//! Run: `cargo run --release` (in this repository: `just run streams threads`)
 
 use std::sync::mpsc::{IntoIter, sync_channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::Params;
+/// What the program runs with; `just run streams` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: the sleep before each item.
+    pub unit: Duration,
+    /// How many powers of two: 2^0 up to 2^(up_to - 1).
+    pub up_to: u32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), up_to: 10 }
+    }
+}
+
+impl Params {
+    /// Every power must fit in the `u64` it is computed in.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.up_to <= 64,
+            "--up-to {} would overflow: a u64 holds powers of two up to 2^63, so at most 64",
+            self.up_to
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: powers
 /// 1, 2, 4, ... produced on a thread of its own. With no buffer in the channel, the producer
@@ -43,7 +73,8 @@ fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
 }
 
 // ANCHOR: main
-pub fn run(params: Params) {
+pub fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let Params { unit, up_to } = params;
 
     let start = Instant::now();
@@ -61,5 +92,6 @@ pub fn run(params: Params) {
         handles.into_iter().map(|handle| handle.join().expect("power() does not panic")).collect()
     });
     report("c", &c, start, unit);
+    Ok(())
 }
 // ANCHOR_END: main

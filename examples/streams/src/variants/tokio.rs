@@ -8,16 +8,45 @@
 //! await the handles in order. The runtime is `current_thread`: every wait here is a timer, and
 //! one thread serves any number of timers.
 //!
-//! Run with: `cargo run -p streams -- tokio`
+//! Dependencies: `cargo add tokio --features macros,rt,time && cargo add anyhow async-stream tokio-stream`
+//! Run: `cargo run --release` (in this repository: `just run streams tokio`)
 
 use std::time::{Duration, Instant};
 
 use async_stream::stream;
-use tokio::task::JoinError;
 use tokio::time::sleep;
 use tokio_stream::{Stream, StreamExt};
 
-use crate::Params;
+/// What the program runs with; `just run streams` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: the sleep before each item.
+    pub unit: Duration,
+    /// How many powers of two: 2^0 up to 2^(up_to - 1).
+    pub up_to: u32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(50), up_to: 10 }
+    }
+}
+
+impl Params {
+    /// Every power must fit in the `u64` it is computed in.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.up_to <= 64,
+            "--up-to {} would overflow: a u64 holds powers of two up to 2^63, so at most 64",
+            self.up_to
+        );
+        Ok(())
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
 
 // ANCHOR: powers
 /// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep. Like Python's,
@@ -45,7 +74,8 @@ fn report(name: &str, values: &[u64], start: Instant, unit: Duration) {
 
 // ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
-pub async fn run(params: Params) -> Result<(), JoinError> {
+pub async fn run(params: Params) -> anyhow::Result<()> {
+    params.check()?;
     let Params { unit, up_to } = params;
 
     // [i async for i in powers()]
