@@ -6,13 +6,6 @@ use std::path::Path;
 
 use copy_check::{Header, crates_used, known_crates, variant_files};
 
-/// The examples whose variant files are whole programs so far; `HEADERS_EXAMPLE=<name>` checks
-/// one more. (Temporary, while the examples move over.)
-fn checked(example: &str) -> bool {
-    ["count", "chess", "offload", "gather", "parallel", "tasks", "race", "queue", "chained", "rand", "generators", "streams"].contains(&example)
-        || std::env::var("HEADERS_EXAMPLE").is_ok_and(|e| e == example)
-}
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the repository's root")
 }
@@ -23,7 +16,6 @@ fn every_header_lists_exactly_the_crates_its_file_uses() {
     assert!(known.contains("tokio") && known.contains("pyrandom"), "{known:?}");
     let variants = variant_files(root()).unwrap();
     assert!(variants.len() >= 60, "found only {} variant files", variants.len());
-    let variants: Vec<_> = variants.into_iter().filter(|v| checked(&v.example)).collect();
     let mut wrong = Vec::new();
     for variant in &variants {
         let source = std::fs::read_to_string(&variant.path).unwrap();
@@ -56,7 +48,7 @@ fn every_header_lists_exactly_the_crates_its_file_uses() {
 
 #[test]
 fn every_header_says_how_to_run_it() {
-    for variant in variant_files(root()).unwrap().into_iter().filter(|v| checked(&v.example)) {
+    for variant in variant_files(root()).unwrap() {
         let source = std::fs::read_to_string(&variant.path).unwrap();
         let run = source.lines().take_while(|l| l.starts_with("//!")).find(|l| l.starts_with("//! Run: "));
         let expected = format!("`just run {} {}`", variant.example, variant.runtime);

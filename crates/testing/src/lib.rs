@@ -38,12 +38,18 @@ impl Run {
         Run::command(command)
     }
 
-    /// Runs a prepared command to completion, with `NO_COLOR` set and no stdin.
+    /// Runs a prepared command to completion, with `NO_COLOR` set and no stdin. The harness's
+    /// child variable is removed from the environment the test inherits, unless the command
+    /// sets it itself (to run as a child of the runner would).
     ///
     /// # Panics
     /// If the command cannot be started.
     pub fn command(mut command: Command) -> Run {
-        command.env("NO_COLOR", "1").env_remove(walkthrough::CHILD_ENV).stdin(Stdio::null());
+        let child = OsStr::new(walkthrough::CHILD_ENV);
+        if !command.get_envs().any(|(name, value)| name == child && value.is_some()) {
+            command.env_remove(child);
+        }
+        command.env("NO_COLOR", "1").stdin(Stdio::null());
         let start = Instant::now();
         let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
         Run { output, wall: start.elapsed() }
@@ -72,6 +78,34 @@ impl Run {
     /// Its stdout, line by line.
     pub fn lines(&self) -> Vec<String> {
         self.stdout().lines().map(str::to_owned).collect()
+    }
+
+    /// Whether the run was a Python row that could not run here (`skipped: ...`).
+    pub fn python_skipped(&self) -> bool {
+        self.stdout().lines().next().is_some_and(|line| line.starts_with("skipped: "))
+    }
+
+    /// The comparison table as printed: from its header line to its last row.
+    ///
+    /// # Panics
+    /// When stdout has no table.
+    pub fn table_text(&self) -> String {
+        let stdout = self.stdout();
+        let lines: Vec<&str> =
+            stdout.lines().skip_while(|l| !l.starts_with("runtime ")).take_while(|l| !l.is_empty()).collect();
+        assert!(!lines.is_empty(), "no table on stdout:\n{stdout}");
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    /// The `--timeline` chart, line by line: from its `timeline` line to the end.
+    ///
+    /// # Panics
+    /// When stdout has no chart.
+    pub fn timeline(&self) -> Vec<String> {
+        let chart: Vec<String> =
+            self.stdout().lines().skip_while(|l| !l.starts_with("timeline")).map(str::to_owned).collect();
+        assert!(!chart.is_empty(), "no timeline on stdout:\n{}", self.stdout());
+        chart
     }
 
     /// The rows of the comparison table a run of several runtimes ends with, in order;
@@ -249,6 +283,21 @@ pub fn check_docs_output(path: &Path, output: &str) {
         "{} is stale: run `just docs-outputs` and commit the result",
         path.display()
     );
+}
+
+/// Like [`check_docs_output`], for an output whose figures only a release build shows (a
+/// debug build's runs are slower, or the test runs less work there): it is compared in any
+/// build, but written only by a release build, so `just docs-outputs` must not be fooled by
+/// a `cargo test` without `--release`.
+///
+/// # Panics
+/// When the file is missing or stale, or cannot be written.
+pub fn check_docs_output_release(path: &Path, output: &str) {
+    if std::env::var_os("UPDATE_DOCS").is_some() && cfg!(debug_assertions) {
+        eprintln!("{}: not rewritten from a debug build (run with --release)", path.display());
+        return;
+    }
+    check_docs_output(path, output);
 }
 
 /// Like [`check_docs_output`], for output whose line order the scheduler picks: the lines

@@ -135,20 +135,17 @@ impl<E: Into<anyhow::Error>> Finish for Result<(), E> {
     }
 }
 
-/// How a variant's run is prepared from the command line.
-type Prepare<A> = Box<dyn Fn(&Context<A>) -> anyhow::Result<Prepared>>;
-
 /// One variant of an example: its runtime, and how to prepare its run from the command line.
 pub struct Variant<A> {
     runtime: Runtime,
-    prepare: Prepare<A>,
+    prepare: fn(&Context<A>) -> anyhow::Result<Prepared>,
 }
 
-impl<A: 'static> Variant<A> {
+impl<A> Variant<A> {
     /// The variant for `runtime`; `prepare` builds and checks its parameters (an error is a
     /// usage error, exit status 2) and returns what runs it. [`variants!`] writes these.
     pub fn new(runtime: Runtime, prepare: fn(&Context<A>) -> anyhow::Result<Prepared>) -> Variant<A> {
-        Variant { runtime, prepare: Box::new(prepare) }
+        Variant { runtime, prepare }
     }
 }
 
@@ -249,7 +246,7 @@ impl<A> fmt::Debug for Example<A> {
     }
 }
 
-impl<A: Args + FromArgMatches + Clone + 'static> Example<A> {
+impl<A: Args + FromArgMatches + Clone> Example<A> {
     /// An example called `name` (its binary's name), described in one line by `about`.
     pub fn new(name: &'static str, about: &'static str) -> Example<A> {
         Example {
@@ -284,32 +281,6 @@ impl<A: Args + FromArgMatches + Clone + 'static> Example<A> {
     pub fn instead(mut self, instead: Instead<A>) -> Example<A> {
         self.instead = Some(instead);
         self
-    }
-
-    /// The earlier way to give the variants: the runtimes, and one closure that runs the one
-    /// asked for. Kept while the examples move to [`variants!`].
-    pub fn run_with<F>(self, runtimes: impl IntoIterator<Item = Runtime>, variant: F) -> ExitCode
-    where
-        F: FnOnce(Context<A>) -> anyhow::Result<()> + 'static,
-    {
-        let variant = std::rc::Rc::new(std::cell::RefCell::new(Some(variant)));
-        let variants = runtimes
-            .into_iter()
-            .filter(|r| *r != Runtime::Python)
-            .map(|runtime| {
-                let variant = std::rc::Rc::clone(&variant);
-                let prepare = move |cx: &Context<A>| {
-                    let (variant, cx) = (std::rc::Rc::clone(&variant), cx.clone());
-                    Ok(Prepared::new(false, move || {
-                        init_tracing();
-                        let run = variant.borrow_mut().take().context("a variant runs once")?;
-                        run(cx)
-                    }))
-                };
-                Variant { runtime, prepare: Box::new(prepare) as Prepare<A> }
-            })
-            .collect();
-        self.run(variants)
     }
 
     /// Parses the command line and runs what it asks for, with `variants` (from

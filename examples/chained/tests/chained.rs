@@ -284,12 +284,16 @@ fn timeline_draws_one_row_per_chain() {
     let run = run(&["tokio", "9", "6", "3", "--unit", UNIT, "--timeline"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let chart: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("timeline")).collect();
+    let chart = run.timeline();
     for line in &chart {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }
     let row = |name: &str| {
-        *chart.iter().find(|l| l.starts_with(&format!("  {name} "))).unwrap_or_else(|| panic!("{stdout}"))
+        chart
+            .iter()
+            .find(|l| l.starts_with(&format!("  {name} ")))
+            .unwrap_or_else(|| panic!("{stdout}"))
+            .as_str()
     };
     // Chain 9: part1 at 0, sleeping to 4, part2 sleeping to 11, the result at 11.
     let nine = row("chain 9");
@@ -317,10 +321,10 @@ fn docs_output_table_is_fresh() {
     let run = run(&args);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let table: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("runtime ")).collect();
-    assert_eq!(table.len(), 2 + RUST.len(), "{stdout}");
+    let table = run.table_text();
+    assert_eq!(table.lines().count(), 2 + RUST.len(), "{stdout}");
     let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/chained-table.txt");
-    check_docs_output(&path, &(table.join("\n") + "\n"));
+    check_docs_output(&path, &table);
 }
 
 /// The chapter's measurement: for seeds 1..=30 and chains 1..=6, does each runtime draw in

@@ -268,8 +268,7 @@ fn timeline_draws_a_row_per_board() {
     let run = run(&["sync", "tokio", "--opponents", "4", "--moves", "3", "--unit", "1ms", "--timeline"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let chart: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("timeline")).collect();
-    assert!(!chart.is_empty(), "no timeline:\n{stdout}");
+    let chart = run.timeline();
     for line in &chart {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use testing::{Run, check_docs_output, number_after, workspace_root};
+use testing::{Run, check_docs_output_release, number_after, workspace_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_parallel");
 const RUST: [&str; 6] = ["sync", "threads", "rayon", "processes", "tokio", "smol"];
@@ -257,16 +257,8 @@ const DOCS_SIZE: &str = TIMED;
 /// Writes a docs output only from a release build (`UPDATE_DOCS=1 cargo test --release -p
 /// parallel docs_output`): a debug build's timings would misstate the chapter's point.
 fn check_docs(file: &str, output: &str) {
-    if std::env::var_os("UPDATE_DOCS").is_some() && cfg!(debug_assertions) {
-        eprintln!(
-            "{file}: not rewritten from a debug build; use `cargo test --release -p parallel docs_output`"
-        );
-        return;
-    }
-    check_docs_output(
-        &workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file),
-        output,
-    );
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
+    check_docs_output_release(&path, output);
 }
 
 #[test]

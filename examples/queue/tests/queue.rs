@@ -267,8 +267,7 @@ fn timeline_draws_a_row_per_producer_and_consumer() {
     let run = run(&["tokio", "-p", "2", "-c", "3", "--unit", "5ms", "--timeline"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let chart: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("timeline")).collect();
-    assert!(!chart.is_empty(), "no timeline:\n{stdout}");
+    let chart = run.timeline();
     for line in &chart {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }
@@ -278,7 +277,7 @@ fn timeline_draws_a_row_per_producer_and_consumer() {
             chart.iter().find(|l| l.trim_start().starts_with(who)).unwrap_or_else(|| panic!("{stdout}"));
         assert!(row.contains('+') && row.contains('-'), "{row}");
     }
-    let consumers: Vec<&&str> = chart.iter().filter(|l| l.trim_start().starts_with("Consumer")).collect();
+    let consumers: Vec<&String> = chart.iter().filter(|l| l.trim_start().starts_with("Consumer")).collect();
     assert!(!consumers.is_empty() && consumers.iter().all(|row| row.contains('o')), "{stdout}");
     assert!(!chart.iter().any(|l| l.contains("Program")), "{stdout}");
 }
@@ -317,8 +316,7 @@ fn docs_output_is_fresh() {
     let all = run(&RUNTIMES);
     assert!(all.success(), "{}", all.stderr());
     let stdout = all.stdout();
-    let table: String =
-        stdout.lines().skip_while(|l| !l.starts_with("runtime ")).map(|l| format!("{l}\n")).collect();
+    let table = all.table_text();
     assert_eq!(table.lines().count(), 2 + RUNTIMES.len(), "{stdout}");
     check_docs_output_unordered(&root.join("docs/src/outputs/queue-table.txt"), &table);
 }

@@ -232,7 +232,7 @@ fn timeline_draws_one_row_per_coroutine() {
     let run = run(&["smol", "--unit", UNIT, "--timeline"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let chart: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("timeline")).collect();
+    let chart = run.timeline();
     for idx in 1..=3 {
         let row = chart
             .iter()
@@ -295,8 +295,8 @@ fn docs_output_table_is_fresh() {
     assert!(run.success(), "{}", run.stderr());
     assert!(run.wall > Duration::from_millis(50 * 10));
     let stdout = run.stdout();
-    let table: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("runtime ")).collect();
-    assert_eq!(table.len(), 2 + RUST.len(), "{stdout}");
+    let table = run.table_text();
+    assert_eq!(table.lines().count(), 2 + RUST.len(), "{stdout}");
     let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/rand-table.txt");
-    check_docs_output(&path, &(table.join("\n") + "\n"));
+    check_docs_output(&path, &table);
 }
