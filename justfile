@@ -48,13 +48,12 @@ docs-serve: _mdbook
 site port="8000" *args:
     cargo run --quiet --release --package site -- {{port}} {{args}}
 
-# Copy each variant file alone into a new package, build it (warnings denied), run it, and
-# compare its output with the runner's: every variant, or `just copy-check <example> [runtime ...]`.
+# Build and run each variant file alone in a new package, compare with the runner (all, or: example [runtime ...]).
 copy-check *args:
     cargo run --quiet --release --package copy-check -- {{args}}
 
-# Format check, lints, tests, book: what CI runs.
-ci: fmt-check clippy test docs
+# Format check, lints, tests, a copy-check of one variant per runtime, book: what CI runs.
+ci: fmt-check clippy test (copy-check "--sample") docs
 
 fmt-check:
     cargo fmt --all --check

@@ -45,7 +45,8 @@ impl fmt::Display for VariantFile {
     }
 }
 
-/// Every variant file under `root/examples`, sorted by example, then runtime.
+/// Every variant file under `root/examples`, sorted by example, then runtime in the runner's
+/// order.
 pub fn variant_files(root: &Path) -> anyhow::Result<Vec<VariantFile>> {
     let examples = root.join("examples");
     let mut found = Vec::new();
@@ -62,9 +63,15 @@ pub fn variant_files(root: &Path) -> anyhow::Result<Vec<VariantFile>> {
             }
         }
     }
-    found.sort();
+    found.sort_by_key(|v| {
+        (v.example.clone(), RUNTIMES.iter().position(|r| *r == v.runtime), v.runtime.clone())
+    });
     Ok(found)
 }
+
+/// The runtimes in the order the runner lists them.
+const RUNTIMES: [&str; 8] =
+    ["sync", "threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"];
 
 /// A crate that a header's `cargo add` line adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +231,40 @@ pub fn known_crates(root: &Path) -> anyhow::Result<BTreeSet<String>> {
         }
     }
     Ok(known)
+}
+
+/// The "Copy a variant" box of an example's chapter: for each runtime, its file and the
+/// `cargo add` line of its header, then the command that runs it. The chapter includes it from
+/// `docs/src/outputs/<example>-copy.md`, which a test keeps in step with the headers.
+pub fn copy_box(example: &str, variants: &[VariantFile]) -> anyhow::Result<String> {
+    let mut out = format!(
+        "Every variant is one file, a whole program. To start from one, make a package \
+         (`cargo new my-{example}`), run the line for its runtime in it, and copy the file over \
+         `src/main.rs`; then `cargo run --release` prints what `just run {example} <runtime>` prints.\n\n"
+    );
+    let mut path = false;
+    for variant in variants.iter().filter(|v| v.example == example) {
+        let source = std::fs::read_to_string(&variant.path)
+            .with_context(|| format!("reading {}", variant.path.display()))?;
+        let header = Header::parse(&source)?;
+        let file = variant.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let add = match header.commands.as_slice() {
+            [] => "nothing to add (std only)".to_owned(),
+            commands => format!("`{}`", commands.join(" && ")),
+        };
+        path |= header.dependencies.iter().any(|d| d.path.is_some());
+        let label =
+            if variant.runtime == "async-std" { "async-std (legacy)" } else { variant.runtime.as_str() };
+        out.push_str(&format!("- **{label}** (`examples/{example}/src/variants/{file}`): {add}\n"));
+    }
+    if path {
+        out.push_str(
+            "\n`pyrandom` (CPython's random numbers, so that the output is the tutorial's) is not \
+             on crates.io: the line adds it from a clone of this repository next to your package. \
+             Where the exact numbers don't matter, the `rand` crate does the same job.\n",
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

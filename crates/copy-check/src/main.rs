@@ -117,7 +117,7 @@ fn choose(cli: &Cli, all: Vec<VariantFile>) -> anyhow::Result<Vec<VariantFile>> 
             }
         }
         let mut sample: Vec<VariantFile> = shortest.into_iter().map(|(.., v)| v).collect();
-        sample.sort();
+        sample.sort_by_key(|v| v.runtime.clone());
         return Ok(sample);
     }
     let Some(example) = &cli.example else { return Ok(all) };

@@ -55,3 +55,20 @@ fn every_header_says_how_to_run_it() {
         assert!(run.is_some_and(|l| l.contains(&expected)), "{variant}: no `//! Run: ... {expected}` line");
     }
 }
+
+/// Each chapter's "Copy a variant" box is made from the headers: `UPDATE_DOCS=1` rewrites it.
+#[test]
+fn docs_copy_boxes_are_fresh() {
+    let variants = variant_files(root()).unwrap();
+    let examples: std::collections::BTreeSet<&str> = variants.iter().map(|v| v.example.as_str()).collect();
+    for example in examples {
+        let text = copy_check::copy_box(example, &variants).unwrap();
+        let path = root().join(format!("docs/src/outputs/{example}-copy.md"));
+        testing::check_docs_output(&path, &text);
+        let chapter = std::fs::read_to_string(root().join(format!("docs/src/{example}.md"))).unwrap();
+        assert!(
+            chapter.contains(&format!("{{{{#include outputs/{example}-copy.md}}}}")),
+            "docs/src/{example}.md does not include its copy box"
+        );
+    }
+}
