@@ -10,19 +10,12 @@ Every part draws its sleep from one `random` generator seeded with --seed, so
 import argparse
 import asyncio
 import random
-import re
 import time
+
+import common
 
 MAX_CHAINS = 10_000
 MAX_N = 1_000_000
-
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
 
 
 def chain_number(text):
@@ -68,8 +61,9 @@ async def main(numbers, unit):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="seed of the random generator")
     parser.add_argument("numbers", metavar="N", type=chain_number, nargs="*", help="chains to run")
     args = parser.parse_intermixed_args()

@@ -10,19 +10,12 @@ is an asyncio.Lock, which serves its waiters first come first served.
 
 import argparse
 import asyncio
-import re
 import sys
 import time
 
+import common
+
 EACH_MOVE_UP_TO = 100  # up to this many moves in all, print every move and reply
-
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
 
 
 def human(seconds):
@@ -93,9 +86,10 @@ def usage_error(message):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.error = usage_error
-    parser.add_argument("--unit", type=duration, default=200e-6, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=200e-6, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
     parser.add_argument("--opponents", type=positive(1, 100_000), default=24)
     parser.add_argument("--master", type=positive(1, 3_600), default=5, help="her move, tutorial s")

@@ -11,15 +11,8 @@ generator straight through to whoever drives the outer one (as `await` does, and
 """
 
 import argparse
-import re
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 # Part one: yield a value, receive a jump.
@@ -94,8 +87,9 @@ def part_two():
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="unused here")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="unused here")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
     parser.add_argument("--up-to", type=int, default=5, help="where jumping_range stops")
     args = parser.parse_args()

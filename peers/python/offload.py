@@ -10,24 +10,17 @@ mode, which is on for the demo: it reports each callback slower than slow_callba
 import argparse
 import asyncio
 import logging
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 def positive(text):
-    """Parse a round-trip count: a whole number from 1 to 100_000_000."""
-    if not text.isdigit() or not 1 <= int(text) <= 100_000_000:
-        raise argparse.ArgumentTypeError(f"invalid count {text!r}: use a number from 1 to 100000000")
+    """Parse a round-trip count: a whole number from 1 to 2_000_000."""
+    if not text.isdigit() or not 1 <= int(text) <= 2_000_000:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: use a number from 1 to 2000000")
     return int(text)
 
 
@@ -107,7 +100,7 @@ async def demo(unit):
     loop.slow_callback_duration = 0.1 * unit
     print("the mistake: blocking calls made directly in a coroutine (debug mode on)")
     await watched(unit, mistake(unit))
-    with ProcessPoolExecutor(max_workers=2) as processes:
+    with ProcessPoolExecutor(max_workers=2, initializer=common.die_with_parent) as processes:
         await loop.run_in_executor(processes, int)  # start the workers before the heartbeat
         print("the fix: asyncio.to_thread, and run_in_executor with a ProcessPoolExecutor")
         await watched(unit, fix(unit, processes))
@@ -134,8 +127,9 @@ async def bench(n):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=0.2, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=0.2, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
     parser.add_argument("--bench", type=positive, metavar="N", help="time N round trips instead")
     args = parser.parse_args()
@@ -151,6 +145,6 @@ if __name__ == "__main__":
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="pool") as pool:
             print("submit and map on a ThreadPoolExecutor of 4 threads")
             submit_and_map(pool)
-        with ProcessPoolExecutor(max_workers=2) as pool:
+        with ProcessPoolExecutor(max_workers=2, initializer=common.die_with_parent) as pool:
             print("submit and map on a ProcessPoolExecutor of 2 processes")
             submit_and_map(pool)

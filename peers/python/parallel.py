@@ -11,16 +11,9 @@ The harness runs it as `python3 -u parallel.py --unit <DURATION> --seed <N> [--s
 import argparse
 import multiprocessing
 import os
-import re
 import time
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 def in_range(low, high):
@@ -46,11 +39,12 @@ def report(how, numbers, total, start, unit):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
-    parser.add_argument("--size", type=in_range(1, 1_000_000_000), default=5_000_000)
-    parser.add_argument("--count", type=in_range(1, 1000), default=20)
+    parser.add_argument("--size", type=in_range(1, 20_000_000), default=5_000_000)
+    parser.add_argument("--count", type=in_range(1, 100), default=20)
     parser.add_argument("--workers", type=in_range(1, 256), default=os.cpu_count() or 1)
     args = parser.parse_args()
     numbers = [args.size + x for x in range(args.count)]
@@ -60,6 +54,6 @@ if __name__ == "__main__":
     report("sequential", numbers, total, start, args.unit)
 
     start = time.perf_counter()
-    with multiprocessing.Pool(args.workers) as pool:
+    with multiprocessing.Pool(args.workers, initializer=common.die_with_parent) as pool:
         total = sum(pool.map(squares_below, numbers))
     report(f"multiprocessing.Pool({args.workers})", numbers, total, start, args.unit)

@@ -13,16 +13,9 @@ order the event loop happens to run the tasks in.
 import argparse
 import asyncio
 import random
-import re
 import time
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 def bounded(low, high):
@@ -108,12 +101,13 @@ def bench(items):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=0.04, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=0.04, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="seed of the random numbers")
     parser.add_argument("-p", "--nprod", type=bounded(1, 1000), default=5, help="producers")
     parser.add_argument("-c", "--ncon", type=bounded(1, 1000), default=10, help="consumers")
-    parser.add_argument("--bench", type=bounded(1, 1_000_000_000), metavar="N",
+    parser.add_argument("--bench", type=bounded(1, 20_000_000), metavar="N",
                         help="throughput mode: move N items through queues of three sizes")
     args = parser.parse_args()
     if args.bench:

@@ -9,17 +9,10 @@ The harness runs it as `python3 -u race.py --unit <DURATION> --seed <N> [--worke
 
 import argparse
 import asyncio
-import re
 import sys
 import threading
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 def in_range(low, high):
@@ -129,8 +122,9 @@ async def tasks_section(workers, increments, expected):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="unused here")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="unused here")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
     parser.add_argument("--workers", type=in_range(1, 1000), default=8)
     parser.add_argument("--increments", type=in_range(1, 100_000_000), default=50_000)

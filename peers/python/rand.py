@@ -12,20 +12,13 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import sys
+
+import common
 
 # Cyan, red and magenta for makerandom(1), (2) and (3); RESET ends a colour.
 COLORS = ("\033[36m", "\033[91m", "\033[35m")
 RESET = "\033[0m"
-
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
 
 
 def wants_color():
@@ -56,8 +49,9 @@ async def main(unit, color):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="seed of the random generator")
     args = parser.parse_args()
     random.seed(args.seed)

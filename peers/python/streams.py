@@ -12,16 +12,9 @@ still waits for every item. `gather` starts every sleep at once and takes one un
 
 import argparse
 import asyncio
-import re
 import time
 
-
-def duration(text):
-    """Parse a duration such as 1s, 50ms or 250us into seconds."""
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|ms|us)", text.strip())
-    if not match or float(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: use e.g. 1s, 50ms, 250us")
-    return float(match[1]) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[match[2]]
+import common
 
 
 async def powers(up_to, unit):
@@ -57,8 +50,9 @@ async def main(up_to, unit):
 
 
 if __name__ == "__main__":
+    common.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=duration, default=1.0, help="one tutorial second")
+    parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
     parser.add_argument("--up-to", type=int, default=10, help="how many powers of two")
     args = parser.parse_args()

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,14 +28,23 @@ pub struct Measurement {
     pub lines: Vec<(Duration, String)>,
 }
 
-/// Spawns `command`, echoes its stdout line by line through `echo`, and measures it.
+/// The echo of a child's output could not be written: this run's own stdout failed.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout: cannot write: {0}")]
+pub struct EchoError(pub std::io::Error);
+
+/// Spawns `command`, echoes its stdout line by line through `echo`, and measures it. While it
+/// runs, `current` holds its process id (0 before and after), so that a signal handler can
+/// stop it.
 ///
-/// The child's stderr is passed through untouched.
-pub fn run(mut command: Command, mut echo: impl Write) -> Result<Measurement> {
+/// The child's stderr is passed through untouched. If `echo` fails, the child is killed and
+/// reaped, and the error is an [`EchoError`].
+pub fn run(mut command: Command, mut echo: impl Write, current: &AtomicI32) -> Result<Measurement> {
     command.stdout(Stdio::piped()).stdin(Stdio::null());
     let program = command.get_program().to_string_lossy().into_owned();
     let start = Instant::now();
     let mut child = command.spawn().with_context(|| format!("cannot start {program}"))?;
+    current.store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
     let stdout = child.stdout.take().context("child stdout was not captured")?;
 
     let done = Arc::new(AtomicBool::new(false));
@@ -58,8 +67,16 @@ pub fn run(mut command: Command, mut echo: impl Write) -> Result<Measurement> {
             break;
         }
         let at = start.elapsed();
-        // A reader that closed its end (`| head`) is not our failure: keep measuring.
-        let _ = echo.write_all(&buf).and_then(|()| echo.flush());
+        // A closed pipe ends this program by SIGPIPE before the write returns; any other
+        // failure (a full disk) ends the run here, and the child with it.
+        if let Err(err) = echo.write_all(&buf).and_then(|()| echo.flush()) {
+            let _ = child.kill();
+            done.store(true, Ordering::Relaxed);
+            let _ = sampler.join();
+            let _ = child.wait();
+            current.store(0, Ordering::SeqCst);
+            return Err(EchoError(err).into());
+        }
         let text = String::from_utf8_lossy(&buf);
         lines.push((at, text.trim_end_matches(['\n', '\r']).to_owned()));
     }
@@ -68,7 +85,9 @@ pub fn run(mut command: Command, mut echo: impl Write) -> Result<Measurement> {
     // sampler never reads the status of a recycled pid.
     done.store(true, Ordering::Relaxed);
     let peak_threads = sampler.join().unwrap_or(0);
-    let usage = child.wait4().with_context(|| format!("waiting for {program}"))?;
+    let usage = child.wait4().with_context(|| format!("waiting for {program}"));
+    current.store(0, Ordering::SeqCst);
+    let usage = usage?;
     let wall = start.elapsed();
 
     Ok(Measurement {
@@ -121,7 +140,7 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", "echo one; sleep 0.05; echo two"]);
         let mut echoed = Vec::new();
-        let m = run(command, &mut echoed).unwrap();
+        let m = run(command, &mut echoed, &AtomicI32::new(0)).unwrap();
         assert!(m.status.success());
         assert_eq!(echoed, b"one\ntwo\n");
         let texts: Vec<&str> = m.lines.iter().map(|(_, t)| t.as_str()).collect();
@@ -135,7 +154,7 @@ mod tests {
 
     #[test]
     fn reports_a_missing_program() {
-        let err = run(Command::new("/nonexistent/program"), std::io::sink()).unwrap_err();
+        let err = run(Command::new("/nonexistent/program"), std::io::sink(), &AtomicI32::new(0)).unwrap_err();
         assert!(format!("{err:#}").contains("cannot start /nonexistent/program"));
     }
 }

@@ -18,6 +18,9 @@
 //! Variant files use nothing from here: the one workspace crate they may use is `pyrandom`.
 
 pub mod child;
+pub mod guard;
+mod interrupt;
+mod progress;
 pub mod runtime;
 pub mod table;
 pub mod timeline;
@@ -42,6 +45,17 @@ pub const CHILD_ENV: &str = "WALKTHROUGH_CHILD";
 /// Set in a child's environment when the parent writes to a terminal, so colour survives the pipe.
 const COLOR_ENV: &str = "WALKTHROUGH_COLOR";
 
+/// `println!` for the runner's own output, which returns a write error (as a
+/// [`child::EchoError`]) instead of panicking.
+macro_rules! say {
+    () => {
+        writeln!(std::io::stdout()).map_err(child::EchoError)?
+    };
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*).map_err(child::EchoError)?
+    };
+}
+
 /// An example with no flags of its own.
 #[derive(Args, Debug, Clone, Default)]
 pub struct NoArgs {}
@@ -59,6 +73,9 @@ pub struct Context<A> {
     pub color: bool,
     /// Whether `--timeline` will chart this run's lines: an example may print more detail then.
     pub timeline: bool,
+    /// The local web site's base URL (`http://127.0.0.1:<port>`), for an example that
+    /// [needs one](Example::needs_site); empty otherwise.
+    pub site: String,
     /// The example's own flags.
     pub args: A,
 }
@@ -87,6 +104,10 @@ struct Common {
     /// Print a one-line description of this example (used by `just list`)
     #[arg(long, hide = true)]
     describe: bool,
+    /// The local web site to talk to, e.g. http://127.0.0.1:8000 from `just site` [default: one
+    /// started for this run, on a free port]
+    #[arg(long, value_name = "URL", value_parser = parse_site)]
+    site: Option<String>,
     /// Print which entry point of the variant would run, `main()` or `run(params)`, and exit
     /// (the tests check that the runner's defaults are each variant's own)
     #[arg(long, hide = true)]
@@ -95,6 +116,13 @@ struct Common {
 
 fn parse_unit(text: &str) -> Result<Duration, unit::UnitError> {
     unit::parse_duration(text)
+}
+
+fn parse_site(text: &str) -> Result<String, String> {
+    match text.strip_prefix("http://") {
+        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) => Ok(text.to_owned()),
+        _ => Err("expected a base URL such as http://127.0.0.1:8000".to_owned()),
+    }
 }
 
 /// A variant's run, prepared from the command line: its parameters are built and checked.
@@ -226,6 +254,17 @@ macro_rules! __check_params {
     };
 }
 
+/// How long one runtime's row of an example takes at most, in tutorial seconds, given the
+/// example's flags: the runner refuses a run whose rows would take more than [`MAX_RUN`].
+pub type Length<A> = fn(&A, Runtime) -> f64;
+
+/// Limits on an example's flags taken together; the error says which, in one line.
+pub type Limits<A> = fn(&A) -> Result<(), String>;
+
+/// The longest run the runner starts: a `--unit` or a flag that would make the rows take
+/// longer is refused up front.
+pub const MAX_RUN: Duration = Duration::from_secs(10 * 60);
+
 /// Runs instead of the variant when it returns `Some`: an example's `--bench` mode, which
 /// measures the runtime rather than running the variant's program.
 pub type Instead<A> = fn(&Context<A>) -> Option<anyhow::Result<()>>;
@@ -238,6 +277,9 @@ pub struct Example<A> {
     python: Option<PathBuf>,
     classify: Classify,
     instead: Option<Instead<A>>,
+    site: bool,
+    length: Option<Length<A>>,
+    limits: Option<Limits<A>>,
 }
 
 impl<A> fmt::Debug for Example<A> {
@@ -256,6 +298,9 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             python: None,
             classify: timeline::by_text,
             instead: None,
+            site: false,
+            length: None,
+            limits: None,
         }
     }
 
@@ -274,6 +319,27 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
     /// How `--timeline` turns output lines into marks (default: one row per distinct line).
     pub fn timeline_marks(mut self, classify: Classify) -> Example<A> {
         self.classify = classify;
+        self
+    }
+
+    /// How long each row takes at most, in tutorial seconds, from the example's flags: with it
+    /// the runner refuses, before any row runs, a run that would take more than [`MAX_RUN`].
+    pub fn length(mut self, length: Length<A>) -> Example<A> {
+        self.length = Some(length);
+        self
+    }
+
+    /// Limits on the example's flags taken together (their product, say), checked before any
+    /// row runs: an error is a usage error, one line and exit status 2.
+    pub fn limits(mut self, limits: Limits<A>) -> Example<A> {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// The variants talk to the local web site: the runner starts one (or takes `--site`) and
+    /// hands its URL to every variant and to the Python peer.
+    pub fn needs_site(mut self) -> Example<A> {
+        self.site = true;
         self
     }
 
@@ -300,16 +366,25 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             );
         }
         // Printing into a closed pipe (`| head`) ends the program quietly, as it does a C
-        // program, instead of panicking in `println!`.
+        // program, instead of panicking in `println!`; any other write error is one line.
         sigpipe::reset();
+        guard::quiet_write_errors();
+        let in_child = std::env::var_os(CHILD_ENV).is_some();
+        guard::die_with_parent(in_child);
+        if !in_child {
+            guard::watch_stdout();
+        }
         match self.try_run(std::env::args_os().collect(), &variants) {
             Ok(code) => code,
             Err(err) => {
                 if let Some(usage) = err.downcast_ref::<UsageError>() {
-                    eprintln!("error: {usage}");
+                    guard::error_line(usage);
                     return ExitCode::from(2);
                 }
-                eprintln!("error: {err:#}");
+                guard::error_line(format_args!("{err:#}"));
+                if err.downcast_ref::<child::EchoError>().is_some() {
+                    return ExitCode::from(guard::WRITE_FAILED);
+                }
                 ExitCode::FAILURE
             }
         }
@@ -325,7 +400,8 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
 
     fn try_run(self, argv: Vec<OsString>, variants: &[Variant<A>]) -> anyhow::Result<ExitCode> {
         let available = self.runtimes(variants);
-        let (chosen, rest) = split_runtimes(&argv, &available);
+        let positionals = A::augment_args(clap::Command::new(self.name)).get_positionals().next().is_some();
+        let (chosen, rest) = split_runtimes(&argv, &available, positionals);
         let matches = match self.command(&available).try_get_matches_from(&rest) {
             Ok(matches) => matches,
             Err(err) => return Ok(report_clap_error(err)),
@@ -336,29 +412,69 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         };
         if common.describe {
             let names: Vec<&str> = available.iter().map(|r| r.label()).collect();
-            println!("{:<10} {}\n{:<10} runtimes: {}", self.name, self.about, "", names.join(", "));
+            say!("{:<10} {}\n{:<10} runtimes: {}", self.name, self.about, "", names.join(", "));
             return Ok(ExitCode::SUCCESS);
         }
+        guard::check_environment().map_err(UsageError)?;
         let unit = common.unit.unwrap_or(self.default_unit);
         let in_child = std::env::var_os(CHILD_ENV).is_some();
         let single = chosen.len() == 1;
         let color =
             if in_child { std::env::var_os(COLOR_ENV).is_some() } else { wants_color(&std::io::stdout()) };
+        // The local web site, for the examples that talk to one: the one named by `--site`, or
+        // one started here, in this process (never in a measured child), for the whole run.
+        let mut own_site = None;
+        let site_url = match (&common.site, self.site) {
+            (Some(url), true) => url.trim_end_matches('/').to_owned(),
+            (Some(_), false) => return Err(UsageError(format!("{} needs no --site", self.name)).into()),
+            (None, true) if common.entry => String::from("(a site started for this run)"),
+            (None, true) => {
+                let config = site::Config { unit, ..site::Config::default() };
+                let started = site::Site::start(config).context("starting the local site")?;
+                let url = started.url().to_owned();
+                own_site = Some(started);
+                url
+            }
+            (None, false) => String::new(),
+        };
         let context = |runtime| Context {
             runtime,
             unit,
             seed: common.seed,
             color,
             timeline: common.timeline,
+            site: site_url.clone(),
             args: args.clone(),
         };
         let variant = |runtime| variants.iter().find(|v| v.runtime == runtime);
 
+        if let Some(limits) = self.limits {
+            limits(&args).map_err(UsageError)?;
+        }
         // Every chosen variant's parameters are checked before any of them runs.
         let mut prepared = Vec::with_capacity(chosen.len());
         for &runtime in &chosen {
             if let Some(variant) = variant(runtime) {
                 prepared.push((runtime, (variant.prepare)(&context(runtime))?));
+            }
+        }
+
+        // A run that would take too long is refused before anything starts.
+        if let Some(length) = self.length
+            && !in_child
+            && !common.entry
+        {
+            let units: f64 = chosen.iter().map(|&runtime| length(&args, runtime)).sum();
+            let seconds = units * unit.as_secs_f64();
+            if seconds > MAX_RUN.as_secs_f64() {
+                return Err(UsageError(format!(
+                    "this run could take up to {:.0} minutes at --unit {} (the most is {}): use a smaller \
+                     --unit, or fewer runtimes",
+                    (seconds / 60.0).ceil(),
+                    unit::human(unit),
+                    MAX_RUN.as_secs() / 60
+                ))
+                .into());
             }
         }
 
@@ -376,7 +492,7 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
                 return Err(UsageError(format!("{} has no {runtime} variant", self.name)).into());
             };
             if common.entry {
-                println!("{}", if run.defaults { "main()" } else { "run(params)" });
+                say!("{}", if run.defaults { "main()" } else { "run(params)" });
                 return Ok(ExitCode::SUCCESS);
             }
             (run.run)()?;
@@ -385,52 +501,70 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         drop(prepared);
 
         let show_headers = !single;
+        let stop = interrupt::Stop::install()?;
+        let progress = progress::Progress::new(chosen.len());
         let mut rows = Vec::new();
         for &runtime in &chosen {
+            if stop.interrupted() {
+                break;
+            }
             if show_headers {
                 let header = format!("── {} ── {}", runtime.label(), runtime.summary());
-                if color { println!("\x1b[1m{header}\x1b[0m") } else { println!("{header}") }
+                progress.suspend(|| {
+                    if color {
+                        say!("\x1b[1m{header}\x1b[0m")
+                    } else {
+                        say!("{header}")
+                    }
+                    Ok::<_, anyhow::Error>(())
+                })?;
             }
             let outcome = match self.child_command(runtime, &rest, unit, common.seed, color) {
-                Ok(command) => {
-                    let stdout = std::io::stdout();
-                    Outcome::Ran(child::run(command, stdout.lock())?)
+                Ok(mut command) => {
+                    if own_site.is_some() {
+                        command.args(["--site", &site_url]);
+                    }
+                    let row = progress.row(runtime);
+                    let measured =
+                        child::run(command, progress.writer(std::io::stdout().lock()), stop.current())?;
+                    drop(row);
+                    if stop.interrupted() { Outcome::Interrupted(measured) } else { Outcome::Ran(measured) }
                 }
                 Err(why) => {
-                    println!("skipped: {why}");
+                    say!("skipped: {why}");
                     Outcome::Skipped(why)
                 }
             };
             if show_headers {
-                println!();
+                say!();
             }
             rows.push(Row { runtime, outcome });
         }
+        drop(progress);
 
         if !single && !common.no_table {
-            print!("{}", table::render(&rows, unit));
+            say!("{}", table::render(&rows, unit).trim_end());
         }
         if common.timeline {
             let tracks: Vec<Track<'_>> = rows
                 .iter()
-                .filter_map(|row| match &row.outcome {
-                    Outcome::Ran(m) => Some(Track { runtime: row.runtime, lines: &m.lines }),
-                    Outcome::Skipped(_) => None,
+                .filter_map(|row| {
+                    row.outcome.measurement().map(|m| Track { runtime: row.runtime, lines: &m.lines })
                 })
                 .collect();
             let span = rows
                 .iter()
-                .filter_map(|row| match &row.outcome {
-                    Outcome::Ran(m) => m.lines.last().map(|(at, _)| *at),
-                    Outcome::Skipped(_) => None,
-                })
+                .filter_map(|row| row.outcome.measurement().and_then(|m| m.lines.last().map(|(at, _)| *at)))
                 .max()
                 .unwrap_or(unit);
-            println!();
-            print!("{}", timeline::render(&tracks, span, unit, self.classify));
+            say!();
+            say!("{}", timeline::render(&tracks, span, unit, self.classify).trim_end());
         }
-        std::io::stdout().flush().context("writing to stdout")?;
+        std::io::stdout().flush().map_err(child::EchoError)?;
 
+        if stop.interrupted() {
+            return Ok(ExitCode::from(130));
+        }
         let failed = rows.iter().any(|row| matches!(&row.outcome, Outcome::Ran(m) if !m.status.success()));
         Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
     }
@@ -452,10 +586,15 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             );
         }
         // `augment_args` copies each struct's doc comment into `about`: set ours last.
-        Common::augment_args(command).about(self.about).long_about(None::<&str>).after_help(format!(
-            "Runtimes (any number, anywhere on the line; default: all, in this order):\n{}",
-            listed.join("\n")
-        ))
+        let site = self.site;
+        Common::augment_args(command)
+            .mut_arg("site", |arg| arg.hide(!site))
+            .about(self.about)
+            .long_about(None::<&str>)
+            .after_help(format!(
+                "Runtimes (any number, anywhere on the line; default: all, in this order):\n{}",
+                listed.join("\n")
+            ))
     }
 
     /// How to run one runtime as a child: this binary again, or the Python peer.
@@ -494,15 +633,26 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
     }
 }
 
-/// Takes the runtime names out of the command line, wherever they stand (before any `--`),
-/// so that an example's own positional arguments can sit beside them.
-fn split_runtimes(argv: &[OsString], available: &[Runtime]) -> (Vec<Runtime>, Vec<OsString>) {
+/// Takes the runtime names out of the command line, wherever they stand, so that an example's
+/// own positional arguments can sit beside them. After `--` every word is a positional
+/// argument, as clap reads it: a runtime name where the example has no positional arguments
+/// of its own (anything else there is left for clap to refuse), the example's otherwise.
+fn split_runtimes(
+    argv: &[OsString],
+    available: &[Runtime],
+    positionals: bool,
+) -> (Vec<Runtime>, Vec<OsString>) {
     let mut chosen = Vec::new();
     let mut rest = Vec::with_capacity(argv.len());
     let mut all = false;
     let mut after_dashes = false;
+    let mut left_after_dashes = Vec::new();
     for (i, arg) in argv.iter().enumerate() {
-        let name = arg.to_str().filter(|_| i > 0 && !after_dashes);
+        if i > 0 && !after_dashes && arg == OsStr::new("--") {
+            after_dashes = true;
+            continue;
+        }
+        let name = arg.to_str().filter(|_| i > 0 && !(after_dashes && positionals));
         match name.map(|n| (n, Runtime::from_name(n))) {
             Some(("all", _)) => all = true,
             Some((_, Some(runtime))) if available.contains(&runtime) => {
@@ -510,11 +660,13 @@ fn split_runtimes(argv: &[OsString], available: &[Runtime]) -> (Vec<Runtime>, Ve
                     chosen.push(runtime);
                 }
             }
-            _ => {
-                after_dashes |= arg == OsStr::new("--");
-                rest.push(arg.clone());
-            }
+            _ if after_dashes => left_after_dashes.push(arg.clone()),
+            _ => rest.push(arg.clone()),
         }
+    }
+    if !left_after_dashes.is_empty() {
+        rest.push(OsString::from("--"));
+        rest.extend(left_after_dashes);
     }
     if all || chosen.is_empty() {
         chosen = available.to_vec();
@@ -529,8 +681,14 @@ fn parse_args<A: FromArgMatches>(matches: &ArgMatches) -> Result<(Common, A), cl
 /// Prints a clap error as one line (help and version go out whole) and returns its exit code.
 fn report_clap_error(err: clap::Error) -> ExitCode {
     if !err.use_stderr() {
-        let _ = err.print();
-        return ExitCode::SUCCESS;
+        // --help and --version: on stdout, where a failure to write is still an error.
+        return match write!(std::io::stdout(), "{}", err.render()).and_then(|()| std::io::stdout().flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                guard::error_line(format_args!("stdout: cannot write: {err}"));
+                ExitCode::from(guard::WRITE_FAILED)
+            }
+        };
     }
     let text = err.render().to_string();
     let one_line: Vec<&str> = text
@@ -538,7 +696,7 @@ fn report_clap_error(err: clap::Error) -> ExitCode {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:"))
         .collect();
-    eprintln!("{} (see --help)", one_line.join(" "));
+    let _ = writeln!(std::io::stderr(), "{} (see --help)", one_line.join(" "));
     ExitCode::from(2)
 }
 
@@ -584,7 +742,7 @@ mod tests {
     fn runtimes_are_taken_out_wherever_they_stand() {
         let available = [Runtime::Sync, Runtime::Tokio, Runtime::Smol];
         let (chosen, rest) =
-            split_runtimes(&argv(&["ex", "tokio", "--unit", "5ms", "sync", "9", "tokio"]), &available);
+            split_runtimes(&argv(&["ex", "tokio", "--unit", "5ms", "sync", "9", "tokio"]), &available, true);
         assert_eq!(chosen, [Runtime::Tokio, Runtime::Sync]);
         assert_eq!(rest, argv(&["ex", "--unit", "5ms", "9"]));
     }
@@ -592,15 +750,26 @@ mod tests {
     #[test]
     fn no_runtime_or_all_means_every_one() {
         let available = [Runtime::Sync, Runtime::Tokio];
-        assert_eq!(split_runtimes(&argv(&["ex"]), &available).0, available);
-        assert_eq!(split_runtimes(&argv(&["ex", "tokio", "all"]), &available).0, available);
+        assert_eq!(split_runtimes(&argv(&["ex"]), &available, false).0, available);
+        assert_eq!(split_runtimes(&argv(&["ex", "tokio", "all"]), &available, false).0, available);
     }
 
     #[test]
     fn a_runtime_this_example_lacks_is_left_for_clap_to_refuse() {
         let available = [Runtime::Sync];
-        let (chosen, rest) = split_runtimes(&argv(&["ex", "rayon", "--", "sync"]), &available);
+        let (chosen, rest) = split_runtimes(&argv(&["ex", "rayon", "--", "sync"]), &available, false);
         assert_eq!(chosen, [Runtime::Sync]);
-        assert_eq!(rest, argv(&["ex", "rayon", "--", "sync"]));
+        assert_eq!(rest, argv(&["ex", "rayon"]));
+        let (_, rest) = split_runtimes(&argv(&["ex", "--", "sync", "--unit"]), &available, false);
+        assert_eq!(rest, argv(&["ex", "--", "--unit"]));
+    }
+
+    #[test]
+    fn after_dashes_runtime_names_are_runtimes_unless_the_example_has_positionals() {
+        let available = [Runtime::Sync, Runtime::Tokio];
+        let (chosen, rest) = split_runtimes(&argv(&["ex", "--unit", "1ms", "--", "sync"]), &available, false);
+        assert_eq!((chosen.as_slice(), rest), (&[Runtime::Sync][..], argv(&["ex", "--unit", "1ms"])));
+        let (chosen, rest) = split_runtimes(&argv(&["ex", "tokio", "--", "9", "6"]), &available, true);
+        assert_eq!((chosen.as_slice(), rest), (&[Runtime::Tokio][..], argv(&["ex", "--", "9", "6"])));
     }
 }

@@ -14,6 +14,18 @@ pub enum Outcome {
     Ran(Measurement),
     /// The runtime could not be run here; the text says why.
     Skipped(String),
+    /// Ctrl+C stopped it: measured up to then.
+    Interrupted(Measurement),
+}
+
+impl Outcome {
+    /// What was measured, if the child ran at all.
+    pub fn measurement(&self) -> Option<&Measurement> {
+        match self {
+            Outcome::Ran(m) | Outcome::Interrupted(m) => Some(m),
+            Outcome::Skipped(_) => None,
+        }
+    }
 }
 
 /// One row of the table.
@@ -35,14 +47,16 @@ pub fn render(rows: &[Row], unit: Duration) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| match &row.outcome {
-            Outcome::Ran(m) => vec![
+            Outcome::Ran(m) | Outcome::Interrupted(m) => vec![
                 row.runtime.label().to_owned(),
                 human(m.wall),
                 format!("{:.2}", m.wall.as_secs_f64() / unit.as_secs_f64()),
                 human(m.cpu),
                 mebibytes(m.peak_rss),
                 m.peak_threads.to_string(),
-                if !m.status.success() {
+                if matches!(row.outcome, Outcome::Interrupted(_)) {
+                    "interrupted".to_owned()
+                } else if !m.status.success() {
                     format!("failed ({})", m.status)
                 } else if let Some(sync) = sync_wall {
                     format!("{:.2}x", sync.as_secs_f64() / m.wall.as_secs_f64())

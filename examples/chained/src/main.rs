@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example};
+use walkthrough::{Context, Example, Runtime};
 
 mod variants;
 
@@ -45,6 +45,11 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chained.py"))
         .timeline_marks(timeline_mark)
+        // A chain sleeps at most 10 + 10 tutorial seconds: sync sleeps every chain's in turn.
+        .length(|args: &ChainArgs, runtime: Runtime| match runtime {
+            Runtime::Sync => 20.0 * args.ns.len() as f64 + 1.0,
+            _ => 21.0,
+        })
         .run(walkthrough::variants! {
             |cx: Context<ChainArgs>| Params { unit: cx.unit, seed: cx.seed, ns: cx.args.ns.clone() };
             Sync => variants::sync,

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use clap::Args;
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example};
+use walkthrough::{Context, Example, Runtime};
 
 #[cfg(test)]
 mod schedule;
@@ -76,6 +76,26 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_micros(200))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chess.py"))
         .timeline_marks(mark)
+        // Each row takes about its ideal, which the variants work out (python's is board to board).
+        .length(|flags: &Flags, runtime: Runtime| {
+            let (opponents, masters) = (flags.opponents as usize, flags.masters as usize);
+            let (moves, her_move, reply) = (flags.moves, flags.master, flags.reply);
+            let ideal = match runtime {
+                Runtime::Sync => {
+                    variants::sync::Params { opponents, moves, her_move, reply, ..Default::default() }.ideal()
+                }
+                _ => variants::tokio::Params {
+                    opponents,
+                    moves,
+                    her_move,
+                    reply,
+                    masters,
+                    ..Default::default()
+                }
+                .ideal(),
+            };
+            ideal as f64 * 1.1
+        })
         .run(walkthrough::variants! {
             |cx: Context<Flags>| Params {
                 unit: cx.unit,

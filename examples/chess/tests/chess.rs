@@ -244,7 +244,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--opponents", "100000", "--moves", "11"]).assert_usage_error("1100000 moves; the most is 1000000");
     run(&["threads", "--opponents", "1001"])
         .assert_usage_error("threads: this program starts a thread per board: at most 1000 opponents");
-    run(&["sync", "--unit", "3s"]).assert_usage_error("would take 36.0 hours");
+    run(&["sync", "--unit", "3s"]).assert_usage_error("(the most is 10)");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["rayon"])
         .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");

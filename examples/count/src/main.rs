@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Context, Example, NoArgs};
+use walkthrough::{Context, Example, NoArgs, Runtime};
 
 mod variants;
 
@@ -19,6 +19,8 @@ fn main() -> ExitCode {
     Example::new("count", "sync vs async count(): three calls that each sleep one second")
         .default_unit(Duration::from_millis(250))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/count.py"))
+        // Three sleeps one after another on sync, one on the others; with room to spare.
+        .length(|_: &NoArgs, runtime: Runtime| if runtime == Runtime::Sync { 3.5 } else { 1.5 })
         .run(walkthrough::variants! {
             |cx: Context<NoArgs>| Params { unit: cx.unit };
             Sync => variants::sync,

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example};
+use walkthrough::{Context, Example, Runtime};
 
 mod variants;
 
@@ -32,7 +32,7 @@ struct Flags {
     #[arg(
         long,
         value_name = "N",
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000),
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=2_000_000),
         allow_negative_numbers = true
     )]
     tasks: Option<usize>,
@@ -50,6 +50,8 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
         .timeline_marks(by_label)
+        // The demo sleeps 38 tutorial seconds a row, a python row 49; scale mode, one.
+        .length(|args: &Flags, _: Runtime| if args.tasks.is_some() { 2.0 } else { 60.0 })
         .run(walkthrough::variants! {
             |cx: Context<Flags>| Params { unit: cx.unit, tasks: cx.args.tasks };
             Threads => variants::threads.check(),

@@ -194,7 +194,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--tasks", "0"]).assert_usage_error("--tasks");
     run(&["--tasks", "many"]).assert_usage_error("--tasks");
     run(&["--tasks", "-5"]).assert_usage_error("--tasks");
-    run(&["--tasks", "20000000"]).assert_usage_error("10000000");
+    run(&["--tasks", "2000001"]).assert_usage_error("2000000");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
 }
 

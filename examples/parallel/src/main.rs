@@ -25,11 +25,11 @@ mod variants;
 pub struct Args {
     /// The first number: the job sums the squares below SIZE, SIZE+1, ... (COUNT numbers)
     #[arg(long, value_name = "N", default_value_t = 5_000_000, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+          value_parser = clap::value_parser!(u64).range(1..=20_000_000))]
     size: u64,
     /// How many numbers
     #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(u64).range(1..=1000))]
+          value_parser = clap::value_parser!(u64).range(1..=100))]
     count: u64,
     /// Threads or processes for the parallel variants [default: the number of CPUs]
     #[arg(long, value_name = "N", allow_negative_numbers = true,

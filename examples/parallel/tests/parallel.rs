@@ -215,7 +215,7 @@ fn a_worker_refuses_bad_input_without_panicking() {
 fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--size", "0"]).assert_usage_error("--size");
     run(&["--size", "abc"]).assert_usage_error("--size");
-    run(&["--size", "1000000001"]).assert_usage_error("--size");
+    run(&["--size", "20000001"]).assert_usage_error("--size");
     run(&["--count", "0"]).assert_usage_error("--count");
     run(&["--count", "-3"]).assert_usage_error("invalid value '-3' for '--count");
     run(&["--workers", "0"]).assert_usage_error("--workers");

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example};
+use walkthrough::{Context, Example, Runtime};
 
 mod bench;
 mod variants;
@@ -36,7 +36,7 @@ struct QueueArgs {
     /// Throughput mode: move N items from one producer to one consumer, through an unbounded
     /// queue and queues of capacity 100 and 1, and print items per second
     #[arg(long, value_name = "N", conflicts_with_all = ["nprod", "ncon"], allow_negative_numbers = true,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+          value_parser = clap::value_parser!(u64).range(1..=20_000_000))]
     bench: Option<u64>,
 }
 
@@ -45,6 +45,8 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
         .timeline_marks(mark)
+        // The producers' naps and the consumers' work: 15 to 26 tutorial seconds a row.
+        .length(|args: &QueueArgs, _: Runtime| if args.bench.is_some() { 0.0 } else { 40.0 })
         .instead(|cx: &Context<QueueArgs>| cx.args.bench.map(|items| bench::run(cx.runtime, items)))
         .run(walkthrough::variants! {
             |cx: Context<QueueArgs>| Params {

@@ -17,6 +17,9 @@ use walkthrough::{Context, Example};
 
 mod variants;
 
+/// The most additions a run may make in all (`--workers` x `--increments`).
+const MAX_TOTAL: u64 = 100_000_000;
+
 /// The flags of `race`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
@@ -33,6 +36,14 @@ pub struct Args {
 fn main() -> ExitCode {
     Example::new("race", "x = x + 1 under pre-emptive and cooperative multitasking: lost updates")
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/race.py"))
+        // Python's threads add about ten million a second: a hundred million stays in minutes.
+        .limits(|args: &Args| match args.workers * args.increments {
+            total if total <= MAX_TOTAL => Ok(()),
+            total => Err(format!(
+                "--workers {} x --increments {} is {total} additions; the most is {MAX_TOTAL}",
+                args.workers, args.increments
+            )),
+        })
         .run(walkthrough::variants! {
             |cx: Context<Args>| Params { workers: cx.args.workers, increments: cx.args.increments };
             Sync => variants::sync,

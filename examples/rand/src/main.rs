@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example, NoArgs};
+use walkthrough::{Context, Example, NoArgs, Runtime};
 
 mod variants;
 
@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
         .timeline_marks(timeline_mark)
+        // A default run takes 12 to 24 tutorial seconds a row (sync, python); with room to spare.
+        .length(|_: &NoArgs, _: Runtime| 40.0)
         .run(walkthrough::variants! {
             |cx: Context<NoArgs>| Params { unit: cx.unit, seed: cx.seed, color: cx.color };
             Sync => variants::sync,

@@ -14,7 +14,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Context, Example};
+use walkthrough::{Context, Example, Runtime};
 
 mod variants;
 
@@ -30,6 +30,8 @@ fn main() -> ExitCode {
     Example::new("streams", "async generators and comprehensions: one item at a time, or all at once")
         .default_unit(Duration::from_millis(50))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/streams.py"))
+        // About three tutorial seconds an item on sync and python, two on the others.
+        .length(|args: &Args, _: Runtime| 3.5 * f64::from(args.up_to) + 5.0)
         .run(walkthrough::variants! {
             |cx: Context<Args>| Params { unit: cx.unit, up_to: cx.args.up_to };
             Sync => variants::sync.check(),

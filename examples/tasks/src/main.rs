@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example, NoArgs};
+use walkthrough::{Context, Example, NoArgs, Runtime};
 
 mod variants;
 
@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/tasks.py"))
         .timeline_marks(by_demo)
+        // A default run takes 12 to 22 tutorial seconds a row (python); with room to spare.
+        .length(|_: &NoArgs, _: Runtime| 35.0)
         .run(walkthrough::variants! {
             |cx: Context<NoArgs>| Params { unit: cx.unit };
             Tokio => variants::tokio,

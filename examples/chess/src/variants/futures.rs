@@ -83,10 +83,10 @@ impl Params {
             self.masters,
             self.opponents
         );
-        let hours = self.ideal() as f64 * self.unit.as_secs_f64() / 3600.0;
+        let minutes = self.ideal() as f64 * self.unit.as_secs_f64() / 60.0;
         ensure!(
-            hours <= 24.0,
-            "this exhibition would take {hours:.1} hours at a unit of {:?} (the most is 24)",
+            minutes <= 10.0,
+            "this exhibition would take {minutes:.0} minutes at a unit of {:?} (the most is 10)",
             self.unit
         );
         Ok(())

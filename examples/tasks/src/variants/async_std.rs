@@ -151,10 +151,12 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 async fn panics(unit: Duration) {
     // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
     let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|info| {
+    let (seen, hook_saw) = async_std::channel::unbounded();
+    panic::set_hook(Box::new(move |info| {
         let thread = thread::current();
         let name = thread.name().unwrap_or("unnamed");
         println!("panic: hook saw {:?} on thread {name}", message(info.payload()));
+        let _ = seen.try_send(());
     }));
 
     // The panic travels to whoever awaits the task: catch it there, or it unwinds on.
@@ -167,6 +169,11 @@ async fn panics(unit: Duration) {
     task::sleep(unit).await;
     println!("panic: the executor carried on");
 
+    // The detached task runs on another thread, maybe later than the sleep: the default hook
+    // goes back only once this one has seen both panics.
+    for _ in 0..2 {
+        let _ = hook_saw.recv().await;
+    }
     panic::set_hook(default_hook);
 }
 // ANCHOR_END: panic

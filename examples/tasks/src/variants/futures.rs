@@ -16,6 +16,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use futures::StreamExt as _;
 use futures::channel::oneshot;
 use futures::executor::{LocalPool, LocalSpawner, ThreadPool, block_on};
 use futures::future::{self, Either, FutureExt};
@@ -164,10 +165,12 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
     // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
     let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|info| {
+    let (seen, mut hook_saw) = futures::channel::mpsc::unbounded();
+    panic::set_hook(Box::new(move |info| {
         let thread = thread::current();
         let name = thread.name().unwrap_or("unnamed");
         println!("panic: hook saw {:?} on thread {name}", message(info.payload()));
+        let _ = seen.unbounded_send(());
     }));
 
     // A RemoteHandle carries the panic to whoever awaits it: catch it there, or it unwinds on.
@@ -186,6 +189,11 @@ async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
         Either::Right(_) => println!("panic: a later task on that pool: never ran (its only thread died)"),
     }
 
+    // The pool's thread may panic later than the timer fires: the default hook goes back only
+    // once this one has seen both panics.
+    for _ in 0..2 {
+        let _ = hook_saw.next().await;
+    }
     panic::set_hook(default_hook);
     Ok(())
 }
