@@ -87,6 +87,21 @@ fn check_all(cli: &Cli) -> anyhow::Result<bool> {
     std::os::unix::fs::symlink(&root, &link).with_context(|| format!("linking {}", link.display()))?;
     let target = root.join("target/copy-check");
 
+    // A copied IO variant talks to `just site`'s address by default: serve the site there (and
+    // point the runner at it too) while they run.
+    let needs_site = chosen
+        .iter()
+        .any(|v| std::fs::read_to_string(&v.path).is_ok_and(|source| source.contains(site::DEFAULT_URL)));
+    let _site = if needs_site {
+        let config = site::Config { addr: site::DEFAULT_ADDR, ..site::Config::for_just_site() };
+        Some(
+            site::Site::start(config)
+                .with_context(|| format!("serving the site on {}", site::DEFAULT_URL))?,
+        )
+    } else {
+        None
+    };
+
     let mut results = Vec::new();
     for variant in &chosen {
         eprintln!("copy-check: {variant}");
@@ -176,6 +191,9 @@ fn check_one(
         outcome.runs = Some(true);
         let mut runner = Command::new(root.join("target/release").join(&variant.example));
         runner.arg(&variant.runtime);
+        if std::fs::read_to_string(&variant.path).is_ok_and(|source| source.contains(site::DEFAULT_URL)) {
+            runner.args(["--site", site::DEFAULT_URL]);
+        }
         let expected = match run(runner, timeout) {
             Ok(stdout) => stdout,
             Err(err) => {

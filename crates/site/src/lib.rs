@@ -42,6 +42,14 @@ pub mod pages;
 /// The body of every answer: whole, or streamed in chunks (slowly, hugely, or cut short).
 type Body = BoxBody<Bytes, io::Error>;
 
+/// Where `just site` serves by default, and where a copied IO variant looks by default.
+pub const DEFAULT_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8000);
+/// [`DEFAULT_ADDR`] as a base URL.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8000";
+/// The tutorial second of `just site`: the download example's default unit.
+pub const DEFAULT_UNIT: Duration = Duration::from_millis(250);
+
 /// How the site behaves.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
@@ -61,6 +69,14 @@ impl Default for Config {
             page_delay: pages::PAGE_DELAY,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
+    }
+}
+
+impl Config {
+    /// What `just site` serves with: [`DEFAULT_UNIT`], the default page delay, on
+    /// [`DEFAULT_ADDR`].
+    pub fn for_just_site() -> Config {
+        Config { unit: DEFAULT_UNIT, addr: DEFAULT_ADDR, ..Config::default() }
     }
 }
 

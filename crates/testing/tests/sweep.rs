@@ -187,3 +187,26 @@ fn a_closed_pipe_ends_the_run_quietly_by_sigpipe() {
         assert_eq!(ended.status.signal(), Some(13), "{what}: expected SIGPIPE, got {:?}", ended.status);
     }
 }
+
+#[test]
+fn no_unit_however_small_makes_a_panic_leak() {
+    for (name, binary) in binaries() {
+        let describe = Command::new(&binary).arg("--describe").output().expect("--describe runs");
+        let text = String::from_utf8_lossy(&describe.stdout).into_owned();
+        let runtimes = text.split("runtimes: ").nth(1).expect("a runtimes line").trim().to_owned();
+        for runtime in runtimes.split(", ").map(|r| r.trim_end_matches(" (legacy)")) {
+            let mut args = vec![runtime.to_owned()];
+            let extra: &[&str] = match name.as_str() {
+                "parallel" => &["--size", "1000", "--count", "2", "--unit", "1us"],
+                "race" => &["--workers", "2", "--increments", "100"],
+                _ => &["--unit", "1us"],
+            };
+            args.extend(extra.iter().map(|s| (*s).to_owned()));
+            let what = format!("{name} {}", args.join(" "));
+            let ended = wait(run(&binary, &args, Stdio::null(), Stdio::piped(), &[]), &what);
+            assert!(ended.status.success(), "{what}: {:?}\n{}", ended.status, ended.stderr);
+            assert!(!ended.stderr.contains("panicked"), "{what}: {}", ended.stderr);
+            assert!(!ended.stderr.contains("Traceback"), "{what}: {}", ended.stderr);
+        }
+    }
+}
