@@ -2,9 +2,9 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::Arc;
+use std::process::{ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,53 +33,109 @@ pub struct Measurement {
 #[error("stdout: cannot write: {0}")]
 pub struct EchoError(pub std::io::Error);
 
+/// What a companion running beside a child (a load generator, a signal sender) sees of it:
+/// the lines it prints, as they come, and its process, to signal.
+#[derive(Debug)]
+pub struct Watch {
+    lines: mpsc::Receiver<String>,
+    pid: u32,
+}
+
+impl Watch {
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The next line the child prints, waiting at most `timeout`; `None` when it has ended or
+    /// the time is up.
+    pub fn next_line(&self, timeout: Duration) -> Option<String> {
+        self.lines.recv_timeout(timeout).ok()
+    }
+
+    /// Waits at most `timeout` for a line that `wanted` accepts, and returns what it makes of
+    /// it; the lines before it are passed over (they are echoed all the same).
+    pub fn wait_for<T>(&self, timeout: Duration, mut wanted: impl FnMut(&str) -> Option<T>) -> Option<T> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            if let Some(found) = wanted(&self.next_line(left)?) {
+                return Some(found);
+            }
+        }
+    }
+
+    /// Sends the child a signal.
+    pub fn signal(&self, signal: rustix::process::Signal) {
+        if let Some(pid) = rustix::process::Pid::from_raw(self.pid as i32) {
+            let _ = rustix::process::kill_process(pid, signal);
+        }
+    }
+}
+
+/// What runs beside a child on the runner's thread; the lines it returns are printed after
+/// the child's own.
+pub type Companion<'a> = &'a mut dyn FnMut(&Watch) -> Result<Vec<String>>;
+
+/// How long a child has to end after the companion is done and it is sent SIGTERM.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Spawns `command`, echoes its stdout line by line through `echo`, and measures it. While it
 /// runs, `current` holds its process id (0 before and after), so that a signal handler can
 /// stop it.
 ///
+/// With a `companion`, that runs on this thread while the child runs, watching its lines;
+/// when it returns, a child still running is sent SIGTERM (and SIGKILL after a grace
+/// period), and the companion's lines are echoed after the child's.
+///
 /// The child's stderr is passed through untouched. If `echo` fails, the child is killed and
 /// reaped, and the error is an [`EchoError`].
-pub fn run(mut command: Command, mut echo: impl Write, current: &AtomicI32) -> Result<Measurement> {
+pub fn run(
+    mut command: Command,
+    echo: impl Write + Send,
+    current: &AtomicI32,
+    companion: Option<Companion<'_>>,
+) -> Result<Measurement> {
     command.stdout(Stdio::piped()).stdin(Stdio::null());
     let program = command.get_program().to_string_lossy().into_owned();
     let start = Instant::now();
     let mut child = command.spawn().with_context(|| format!("cannot start {program}"))?;
-    current.store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
+    let pid = child.id();
+    current.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
     let stdout = child.stdout.take().context("child stdout was not captured")?;
 
     let done = Arc::new(AtomicBool::new(false));
     let sampler = {
         let done = Arc::clone(&done);
-        let status_path = format!("/proc/{}/status", child.id());
+        let status_path = format!("/proc/{pid}/status");
         thread::Builder::new()
             .name("thread-sampler".into())
             .spawn(move || sample_threads(Path::new(&status_path), &done))
             .context("cannot start the thread sampler")?
     };
 
-    let mut lines = Vec::new();
-    let mut reader = BufReader::new(stdout);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).context("reading the child's output")?;
-        if n == 0 {
-            break;
-        }
-        let at = start.elapsed();
-        // A closed pipe ends this program by SIGPIPE before the write returns; any other
-        // failure (a full disk) ends the run here, and the child with it.
-        if let Err(err) = echo.write_all(&buf).and_then(|()| echo.flush()) {
+    let (sender, receiver) = mpsc::channel();
+    let watch = Watch { lines: receiver, pid };
+    let (read, extra) = thread::scope(|scope| {
+        let reader = scope.spawn(move || read_lines(stdout, echo, start, &sender));
+        let extra = match companion {
+            Some(companion) => {
+                let extra = companion(&watch);
+                stop(&watch, &reader);
+                Some(extra)
+            }
+            None => None,
+        };
+        let read = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the reader thread panicked")));
+        (read, extra)
+    });
+    let read = match read {
+        Ok(read) => Ok(read),
+        Err(err) => {
             let _ = child.kill();
-            done.store(true, Ordering::Relaxed);
-            let _ = sampler.join();
-            let _ = child.wait();
-            current.store(0, Ordering::SeqCst);
-            return Err(EchoError(err).into());
+            Err(err)
         }
-        let text = String::from_utf8_lossy(&buf);
-        lines.push((at, text.trim_end_matches(['\n', '\r']).to_owned()));
-    }
+    };
 
     // Stdout is closed: the child is exiting. Stop sampling before reaping it, so the
     // sampler never reads the status of a recycled pid.
@@ -87,8 +143,15 @@ pub fn run(mut command: Command, mut echo: impl Write, current: &AtomicI32) -> R
     let peak_threads = sampler.join().unwrap_or(0);
     let usage = child.wait4().with_context(|| format!("waiting for {program}"));
     current.store(0, Ordering::SeqCst);
+    let (mut lines, mut echo) = read?;
     let usage = usage?;
     let wall = start.elapsed();
+    if let Some(extra) = extra {
+        for line in extra? {
+            writeln!(echo, "{line}").and_then(|()| echo.flush()).map_err(EchoError)?;
+            lines.push((wall, line));
+        }
+    }
 
     Ok(Measurement {
         wall,
@@ -98,6 +161,48 @@ pub fn run(mut command: Command, mut echo: impl Write, current: &AtomicI32) -> R
         status: usage.status,
         lines,
     })
+}
+
+/// Reads the child's lines until it closes stdout, echoing each and passing it on.
+fn read_lines<W: Write>(
+    stdout: ChildStdout,
+    mut echo: W,
+    start: Instant,
+    sender: &mpsc::Sender<String>,
+) -> Result<(Vec<(Duration, String)>, W)> {
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(stdout);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).context("reading the child's output")?;
+        if n == 0 {
+            return Ok((lines, echo));
+        }
+        let at = start.elapsed();
+        // A closed pipe ends this program by SIGPIPE before the write returns; any other
+        // failure (a full disk) ends the run here, and the child with it.
+        echo.write_all(&buf).and_then(|()| echo.flush()).map_err(EchoError)?;
+        let text = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
+        let _ = sender.send(text.clone());
+        lines.push((at, text));
+    }
+}
+
+/// After the companion: SIGTERM to a child still running, SIGKILL if it outlives the grace.
+fn stop<T>(watch: &Watch, reader: &thread::ScopedJoinHandle<'_, T>) {
+    if reader.is_finished() {
+        return;
+    }
+    watch.signal(rustix::process::Signal::TERM);
+    let deadline = Instant::now() + STOP_GRACE;
+    while !reader.is_finished() {
+        if Instant::now() > deadline {
+            watch.signal(rustix::process::Signal::KILL);
+            return;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Polls the `Threads:` line of a `/proc/<pid>/status` file until `done`, returning the most
@@ -140,7 +245,7 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", "echo one; sleep 0.05; echo two"]);
         let mut echoed = Vec::new();
-        let m = run(command, &mut echoed, &AtomicI32::new(0)).unwrap();
+        let m = run(command, &mut echoed, &AtomicI32::new(0), None).unwrap();
         assert!(m.status.success());
         assert_eq!(echoed, b"one\ntwo\n");
         let texts: Vec<&str> = m.lines.iter().map(|(_, t)| t.as_str()).collect();
@@ -153,8 +258,50 @@ mod tests {
     }
 
     #[test]
+    fn a_companion_watches_the_lines_and_the_child_is_stopped_after_it() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo starting; echo 'Serving on 127.0.0.1:9'; exec sleep 30"]);
+        let mut echoed = Vec::new();
+        let mut companion = |watch: &Watch| -> Result<Vec<String>> {
+            let addr = watch
+                .wait_for(Duration::from_secs(5), |line| line.strip_prefix("Serving on ").map(str::to_owned));
+            Ok(vec![format!("companion saw {}", addr.unwrap_or_default())])
+        };
+        let start = Instant::now();
+        let m = run(command, &mut echoed, &AtomicI32::new(0), Some(&mut companion)).unwrap();
+        assert!(start.elapsed() < Duration::from_secs(5), "the child was not stopped: {:?}", start.elapsed());
+        assert_eq!(
+            String::from_utf8_lossy(&echoed),
+            "starting\nServing on 127.0.0.1:9\ncompanion saw 127.0.0.1:9\n"
+        );
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(m.status.signal(), Some(15), "SIGTERM ended it");
+        assert_eq!(m.lines.last().map(|(_, l)| l.as_str()), Some("companion saw 127.0.0.1:9"));
+    }
+
+    #[test]
+    fn a_failing_echo_stops_the_child_at_once() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo one; exec sleep 30"]);
+        let start = Instant::now();
+        let err = run(command, Full, &AtomicI32::new(0), None).unwrap_err();
+        assert!(err.downcast_ref::<EchoError>().is_some(), "{err:#}");
+        assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
     fn reports_a_missing_program() {
-        let err = run(Command::new("/nonexistent/program"), std::io::sink(), &AtomicI32::new(0)).unwrap_err();
+        let err =
+            run(Command::new("/nonexistent/program"), std::io::sink(), &AtomicI32::new(0), None).unwrap_err();
         assert!(format!("{err:#}").contains("cannot start /nonexistent/program"));
     }
 }

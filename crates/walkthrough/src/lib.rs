@@ -258,6 +258,15 @@ macro_rules! __check_params {
 /// example's flags: the runner refuses a run whose rows would take more than [`MAX_RUN`].
 pub type Length<A> = fn(&A, Runtime) -> f64;
 
+/// What runs in the runner's process beside each row's child, on the runner's thread: it
+/// watches the child's lines as they come (to wait for "Serving on ..."), can signal it, and
+/// returns lines of its own, printed under the row (a load generator's figures). When it
+/// returns, a child still running is sent SIGTERM.
+pub type Beside<A> = fn(&Context<A>, &child::Watch) -> anyhow::Result<Vec<String>>;
+
+/// Whether [`Beside`] runs, from the flags and whether one runtime was asked for.
+pub type Applies<A> = fn(&A, bool) -> bool;
+
 /// Limits on an example's flags taken together; the error says which, in one line.
 pub type Limits<A> = fn(&A) -> Result<(), String>;
 
@@ -280,6 +289,7 @@ pub struct Example<A> {
     site: bool,
     length: Option<Length<A>>,
     limits: Option<Limits<A>>,
+    beside: Option<(Applies<A>, Beside<A>)>,
 }
 
 impl<A> fmt::Debug for Example<A> {
@@ -301,6 +311,7 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             site: false,
             length: None,
             limits: None,
+            beside: None,
         }
     }
 
@@ -333,6 +344,15 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
     /// row runs: an error is a usage error, one line and exit status 2.
     pub fn limits(mut self, limits: Limits<A>) -> Example<A> {
         self.limits = Some(limits);
+        self
+    }
+
+    /// Runs `companion` in this process beside each row's child whenever `applies` (given the
+    /// flags, and whether one runtime was asked for) says so: a load generator that must not
+    /// be measured with the server it loads, or a stand-in for a person pressing Ctrl+C. A
+    /// single runtime then runs as a child too.
+    pub fn beside(mut self, applies: Applies<A>, companion: Beside<A>) -> Example<A> {
+        self.beside = Some((applies, companion));
         self
     }
 
@@ -478,7 +498,10 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             }
         }
 
-        if in_child || (single && !common.timeline && chosen[0] != Runtime::Python) {
+        // A companion in the runner's process (a load generator) needs the variant in a child,
+        // even when only one runtime runs.
+        let beside = self.beside.is_some_and(|(applies, _)| applies(&args, single)) && !in_child;
+        if in_child || (single && !common.timeline && !beside && chosen[0] != Runtime::Python) {
             let runtime = chosen[0];
             let cx = context(runtime);
             if let Some(instead) = self.instead
@@ -525,8 +548,14 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
                         command.args(["--site", &site_url]);
                     }
                     let row = progress.row(runtime);
+                    let cx = context(runtime);
+                    let mut companion = self
+                        .beside
+                        .filter(|_| beside)
+                        .map(|(_, run)| move |watch: &child::Watch| run(&cx, watch));
+                    let companion = companion.as_mut().map(|c| c as child::Companion<'_>);
                     let measured =
-                        child::run(command, progress.writer(std::io::stdout().lock()), stop.current())?;
+                        child::run(command, progress.writer(std::io::stdout()), stop.current(), companion)?;
                     drop(row);
                     if stop.interrupted() { Outcome::Interrupted(measured) } else { Outcome::Ran(measured) }
                 }
