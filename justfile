@@ -36,9 +36,24 @@ goals:
 docs-outputs:
     UPDATE_DOCS=1 cargo test --workspace --quiet -- docs_output
 
+# Draw the book's timeline pictures (docs/pictures.txt) from a release build.
+pictures:
+    cargo build --quiet --release --bins
+    @grep -v '^#' docs/pictures.txt | while read -r picture example args; do \
+        [ -n "$picture" ] || continue; \
+        echo "docs/src/pictures/$picture: $example $args"; \
+        "target/release/$example" $args --no-table --timeline-svg "docs/src/pictures/$picture" > /dev/null; \
+    done
+
 # Build the book into docs/book (installs mdbook when missing).
 docs: _mdbook
     mdbook build docs
+
+# Build the book and check every page in headless Chromium at 1280 px: nothing cut off, every picture loaded.
+book-check: docs
+    @command -v node >/dev/null || { echo "skipped: node not found"; exit 0; }
+    @[ -d scripts/book-check/node_modules ] || npm ci --prefix scripts/book-check --no-fund --no-audit
+    node scripts/book-check/check.mjs docs/book target/book-check 1280
 
 # Serve the book at http://localhost:3000 while editing it.
 docs-serve: _mdbook

@@ -101,6 +101,9 @@ struct Common {
     /// After the table, draw when each output line appeared, per runtime
     #[arg(long)]
     timeline: bool,
+    /// Draw the timeline as an SVG picture into PATH (the book's pictures are made so)
+    #[arg(long, value_name = "PATH")]
+    timeline_svg: Option<PathBuf>,
     /// Print a one-line description of this example (used by `just list`)
     #[arg(long, hide = true)]
     describe: bool,
@@ -462,7 +465,7 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             unit,
             seed: common.seed,
             color,
-            timeline: common.timeline,
+            timeline: common.timeline || common.timeline_svg.is_some(),
             site: site_url.clone(),
             args: args.clone(),
         };
@@ -501,7 +504,8 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         // A companion in the runner's process (a load generator) needs the variant in a child,
         // even when only one runtime runs.
         let beside = self.beside.is_some_and(|(applies, _)| applies(&args, single)) && !in_child;
-        if in_child || (single && !common.timeline && !beside && chosen[0] != Runtime::Python) {
+        let charted = common.timeline || common.timeline_svg.is_some();
+        if in_child || (single && !charted && !beside && chosen[0] != Runtime::Python) {
             let runtime = chosen[0];
             let cx = context(runtime);
             if let Some(instead) = self.instead
@@ -574,7 +578,7 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         if !single && !common.no_table {
             say!("{}", table::render(&rows, unit).trim_end());
         }
-        if common.timeline {
+        if charted {
             let tracks: Vec<Track<'_>> = rows
                 .iter()
                 .filter_map(|row| {
@@ -586,8 +590,14 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
                 .filter_map(|row| row.outcome.measurement().and_then(|m| m.lines.last().map(|(at, _)| *at)))
                 .max()
                 .unwrap_or(unit);
-            say!();
-            say!("{}", timeline::render(&tracks, span, unit, self.classify).trim_end());
+            if common.timeline {
+                say!();
+                say!("{}", timeline::render(&tracks, span, unit, self.classify).trim_end());
+            }
+            if let Some(path) = &common.timeline_svg {
+                let svg = timeline::render_svg(&tracks, span, unit, self.classify);
+                std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
+            }
         }
         std::io::stdout().flush().map_err(child::EchoError)?;
 
@@ -645,7 +655,20 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             command.arg("-u").arg(peer);
             command.args(["--unit", &unit::to_arg(unit), "--seed", &seed.to_string()]);
             command.args(
-                rest.iter().skip(1).filter(|a| !matches!(a.to_str(), Some("--no-table" | "--timeline"))),
+                rest.iter()
+                    .skip(1)
+                    .scan(false, |skip_value, arg| {
+                        // The runner's own flags stay here: the peer knows none of them.
+                        let value = std::mem::take(skip_value);
+                        let ours = matches!(arg.to_str(), Some("--no-table" | "--timeline"));
+                        *skip_value = arg.to_str() == Some("--timeline-svg");
+                        let keep = !(value
+                            || ours
+                            || *skip_value
+                            || arg.to_str().is_some_and(|a| a.starts_with("--timeline-svg=")));
+                        Some(keep.then_some(arg))
+                    })
+                    .flatten(),
             );
             command
         } else {
