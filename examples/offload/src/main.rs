@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             None => None,
         })
         .run(walkthrough::variants! {
-            |cx: Context<Args>| Params { unit: cx.unit };
+            |cx: Context<Args>| Params { unit: cx.unit, ticks: cx.timeline };
             Threads => variants::threads,
             Processes => variants::processes = Params { workers: 2 },
             Tokio => variants::tokio,

@@ -26,11 +26,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -76,7 +78,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 // ANCHOR: heartbeat
 /// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
 /// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
-async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
+async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -87,6 +90,9 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  event loop blocked for {:.2} s", secs(gap, unit));
@@ -98,9 +104,10 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
 
 /// Runs `work` while a heartbeat task ticks beside it, on this thread, with a quiet quarter
 /// second on each side.
-async fn watched<T>(unit: Duration, work: impl Future<Output = T>) -> T {
+async fn watched<T>(params: Params, work: impl Future<Output = T>) -> T {
+    let unit = params.unit;
     let stop = Rc::new(Cell::new(false));
-    let beats = task::spawn_local(heartbeat(unit, Rc::clone(&stop)));
+    let beats = task::spawn_local(heartbeat(params, Rc::clone(&stop)));
     task::sleep(unit / 4).await;
     let out = work.await;
     task::sleep(unit / 4).await;
@@ -139,9 +146,9 @@ pub fn run(params: Params) {
     let unit = params.unit;
     task::block_on(async {
         println!("the mistake: blocking calls made directly in a task (spawn_local)");
-        watched(unit, mistake(unit)).await;
+        watched(params, mistake(unit)).await;
         println!("the fix: task::spawn_blocking");
-        watched(unit, fix(unit)).await;
+        watched(params, fix(unit)).await;
     });
 }
 // ANCHOR_END: main

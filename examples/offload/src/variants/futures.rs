@@ -28,11 +28,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -78,7 +80,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 // ANCHOR: heartbeat
 /// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
 /// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
-async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
+async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -89,6 +92,9 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  event loop blocked for {:.2} s", secs(gap, unit));
@@ -100,10 +106,11 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
 
 /// Runs `work` while a heartbeat task ticks beside it on the same `LocalPool`, with a quiet
 /// quarter second on each side.
-async fn watched<T>(spawner: &LocalSpawner, unit: Duration, work: impl Future<Output = T>) -> io::Result<T> {
+async fn watched<T>(spawner: &LocalSpawner, params: Params, work: impl Future<Output = T>) -> io::Result<T> {
+    let unit = params.unit;
     let stop = Rc::new(Cell::new(false));
     let beats =
-        spawner.spawn_local_with_handle(heartbeat(unit, Rc::clone(&stop))).map_err(io::Error::other)?;
+        spawner.spawn_local_with_handle(heartbeat(params, Rc::clone(&stop))).map_err(io::Error::other)?;
     Delay::new(unit / 4).await;
     let out = work.await;
     Delay::new(unit / 4).await;
@@ -146,9 +153,9 @@ pub fn run(params: Params) -> io::Result<()> {
     let spawner = local.spawner();
     local.run_until(async {
         println!("the mistake: blocking calls made directly in a task (LocalPool)");
-        watched(&spawner, unit, mistake(unit)).await?;
+        watched(&spawner, params, mistake(unit)).await?;
         println!("the fix: a futures::executor::ThreadPool of 2 threads");
-        watched(&spawner, unit, fix(&pool, unit)).await?
+        watched(&spawner, params, fix(&pool, unit)).await?
     })
 }
 // ANCHOR_END: main

@@ -29,11 +29,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -72,7 +74,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 
 /// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
 /// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
-async fn heartbeat(unit: Duration, stop: Arc<AtomicBool>) {
+async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -83,6 +86,9 @@ async fn heartbeat(unit: Duration, stop: Arc<AtomicBool>) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  event loop blocked for {:.2} s", secs(gap, unit));
@@ -108,9 +114,10 @@ where
     rx.await.map_err(|_| io::Error::other("the rayon job ended without an answer"))
 }
 
-async fn fix(pool: &ThreadPool, unit: Duration) -> io::Result<()> {
+async fn fix(pool: &ThreadPool, params: Params) -> io::Result<()> {
+    let unit = params.unit;
     let stop = Arc::new(AtomicBool::new(false));
-    let beats = tokio::spawn(heartbeat(unit, Arc::clone(&stop)));
+    let beats = tokio::spawn(heartbeat(params, Arc::clone(&stop)));
     sleep(unit / 4).await;
     let start = Instant::now();
     let n = on_rayon(pool, move || cpu_bound(unit)).await?;
@@ -154,12 +161,11 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
 
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
-    let unit = params.unit;
     let pool =
         ThreadPoolBuilder::new().thread_name(|i| format!("rayon-{i}")).build().map_err(io::Error::other)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     println!("the fix: cpu_bound() handed to rayon, the result sent back on a oneshot channel");
-    runtime.block_on(fix(&pool, unit))?;
+    runtime.block_on(fix(&pool, params))?;
     println!("submit and map on a rayon pool of {} threads", pool.current_num_threads());
     submit_and_map(&pool)
 }

@@ -25,11 +25,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -75,7 +77,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 // ANCHOR: heartbeat
 /// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
 /// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
-async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
+async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -86,6 +89,9 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  event loop blocked for {:.2} s", secs(gap, unit));
@@ -96,9 +102,10 @@ async fn heartbeat(unit: Duration, stop: Rc<Cell<bool>>) {
 }
 
 /// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on each side.
-async fn watched<T>(ex: &LocalExecutor<'_>, unit: Duration, work: impl Future<Output = T>) -> T {
+async fn watched<T>(ex: &LocalExecutor<'_>, params: Params, work: impl Future<Output = T>) -> T {
+    let unit = params.unit;
     let stop = Rc::new(Cell::new(false));
-    let beats = ex.spawn(heartbeat(unit, Rc::clone(&stop)));
+    let beats = ex.spawn(heartbeat(params, Rc::clone(&stop)));
     Timer::after(unit / 4).await;
     let out = work.await;
     Timer::after(unit / 4).await;
@@ -138,9 +145,9 @@ pub fn run(params: Params) {
     let ex = LocalExecutor::new();
     smol::block_on(ex.run(async {
         println!("the mistake: blocking calls made directly in a task (LocalExecutor)");
-        watched(&ex, unit, mistake(unit)).await;
+        watched(&ex, params, mistake(unit)).await;
         println!("the fix: smol::unblock");
-        watched(&ex, unit, fix(unit)).await;
+        watched(&ex, params, fix(unit)).await;
     }));
 }
 // ANCHOR_END: main

@@ -26,11 +26,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -76,7 +78,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 // ANCHOR: heartbeat
 /// Ticks every 0.1 tutorial second on its own thread until `stop` is set, and reports a late
 /// tick like the async versions' watchdog (here it has nothing to report).
-fn heartbeat(unit: Duration, stop: &AtomicBool) {
+fn heartbeat(params: Params, stop: &AtomicBool) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -87,6 +90,9 @@ fn heartbeat(unit: Duration, stop: &AtomicBool) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  thread held up for {:.2} s", secs(gap, unit));
@@ -96,10 +102,11 @@ fn heartbeat(unit: Duration, stop: &AtomicBool) {
     println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
 }
 
-fn no_loop_to_block(unit: Duration) -> io::Result<()> {
+fn no_loop_to_block(params: Params) -> io::Result<()> {
+    let unit = params.unit;
     let stop = AtomicBool::new(false);
     thread::scope(|scope| {
-        thread::Builder::new().name("heartbeat".into()).spawn_scoped(scope, || heartbeat(unit, &stop))?;
+        thread::Builder::new().name("heartbeat".into()).spawn_scoped(scope, || heartbeat(params, &stop))?;
         thread::sleep(unit / 4);
         let start = Instant::now();
         blocking_io(unit); // blocks this thread only
@@ -206,7 +213,7 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
     println!("no event loop to block: blocking calls on the main thread, a heartbeat thread beside");
-    no_loop_to_block(params.unit)?;
+    no_loop_to_block(params)?;
     let pool = ThreadPool::new(4)?;
     println!("submit and map on a pool of 4 threads");
     submit_and_map(&pool)

@@ -29,11 +29,13 @@ use tracing::{debug, info};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Print a line at every heartbeat tick, to chart them (`--timeline` sets it).
+    pub ticks: bool,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(200) }
+        Params { unit: Duration::from_millis(200), ticks: false }
     }
 }
 
@@ -80,7 +82,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 /// Ticks every 0.1 tutorial second until `stop` is set. A tick that comes late means something
 /// held the thread: the watchdog says so, as asyncio's debug mode reports a callback that ran
 /// longer than `loop.slow_callback_duration` (0.1 s).
-async fn heartbeat(unit: Duration, stop: Arc<AtomicBool>) {
+async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
+    let unit = params.unit;
     let mut longest = Duration::ZERO;
     let mut ticks = 0;
     let mut last = Instant::now();
@@ -91,6 +94,9 @@ async fn heartbeat(unit: Duration, stop: Arc<AtomicBool>) {
         last = now;
         ticks += 1;
         debug!("tick");
+        if params.ticks {
+            println!("  tick");
+        }
         if gap > unit * 3 / 10 {
             // more than 0.2 s late
             println!("  event loop blocked for {:.2} s", secs(gap, unit));
@@ -101,9 +107,10 @@ async fn heartbeat(unit: Duration, stop: Arc<AtomicBool>) {
 }
 
 /// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on each side.
-async fn watched<T>(unit: Duration, work: impl Future<Output = T>) -> io::Result<T> {
+async fn watched<T>(params: Params, work: impl Future<Output = T>) -> io::Result<T> {
+    let unit = params.unit;
     let stop = Arc::new(AtomicBool::new(false));
-    let beats = tokio::spawn(heartbeat(unit, Arc::clone(&stop)));
+    let beats = tokio::spawn(heartbeat(params, Arc::clone(&stop)));
     sleep(unit / 4).await;
     let out = work.await;
     sleep(unit / 4).await;
@@ -155,9 +162,9 @@ pub fn run(params: Params) -> io::Result<()> {
     let runtime = Builder::new_current_thread().enable_all().thread_name("tokio-blocking").build()?;
     runtime.block_on(async {
         println!("the mistake: blocking calls made directly in a task (current-thread runtime)");
-        watched(unit, mistake(unit)).await?;
+        watched(params, mistake(unit)).await?;
         println!("the fix: spawn_blocking (current-thread runtime)");
-        watched(unit, fix(unit)).await??;
+        watched(params, fix(unit)).await??;
         Ok::<_, io::Error>(())
     })?;
 
@@ -171,7 +178,7 @@ pub fn run(params: Params) -> io::Result<()> {
     runtime.block_on(async {
         println!("block_in_place (multi-thread runtime, 2 workers)");
         // Spawned, so that it runs on a worker: block_on's own thread is not one.
-        tokio::spawn(watched(unit, in_place(unit))).await?
+        tokio::spawn(watched(params, in_place(unit))).await?
     })
 }
 // ANCHOR_END: main
