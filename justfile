@@ -27,10 +27,20 @@ bench:
     target/release/offload --bench 100000
     target/release/gather --tasks 1000000 --unit 1s
     target/release/parallel
+    target/release/download --bench 50000
+    target/release/echo --bench
 
-# Check the performance goals (gather, queue, parallel): ignored tests; release build, quiet machine.
+# Check the performance goals (gather, queue, parallel, event-loop, download, crawl, echo, subprocess): ignored tests; release build, quiet machine.
 goals:
-    cargo test --release -p gather -p queue -p parallel -- --ignored
+    cargo test --release -p gather -p queue -p parallel -p event-loop -p download -p crawl -p echo -p subprocess -- --ignored
+
+# Model-check the own event loop's thread-safe inbox with loom (its own target folder: the cfg rebuilds what it touches).
+loom:
+    RUSTFLAGS="--cfg loom" cargo test -p event-loop --release --target-dir target/loom loom
+
+# Run the own event loop's unit tests under valgrind: no memory error, no leak of ours (Miri is not available here).
+valgrind:
+    cargo test --quiet -p event-loop --bins --config "target.'cfg(all())'.runner = ['valgrind', '--error-exitcode=1', '--leak-check=full', '--errors-for-leak-kinds=definite', '--quiet']"
 
 # Regenerate the outputs captured in docs/src/outputs/ (the tests fail when they are stale).
 docs-outputs:

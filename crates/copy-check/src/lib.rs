@@ -70,8 +70,8 @@ pub fn variant_files(root: &Path) -> anyhow::Result<Vec<VariantFile>> {
 }
 
 /// The runtimes in the order the runner lists them.
-const RUNTIMES: [&str; 8] =
-    ["sync", "threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"];
+const RUNTIMES: [&str; 9] =
+    ["sync", "threads", "processes", "own", "tokio", "smol", "async-std", "futures", "rayon"];
 
 /// A crate that a header's `cargo add` line adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +190,11 @@ pub fn crates_used(source: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
             // A path's first segment: not after `::` or `.`, and followed by `::`.
             let before = code[..start].trim_end();
             let first = !(before.ends_with("::") || before.ends_with('.'));
-            let after_use = before.ends_with("use") || before.ends_with('{') || before.ends_with(',');
+            // A bare name (`use anyhow;`, `use {a, b}`) counts only inside a `use` item: a
+            // variable called `url` in `f(a, url, b)` is not the url crate.
+            let statement = code[..start].rsplit([';', '}']).next().unwrap_or_default().trim_start();
+            let in_use = statement.starts_with("use ") || statement.starts_with("pub use ");
+            let after_use = in_use && (before.ends_with("use") || before.ends_with('{') || before.ends_with(','));
             let rest = &code[i..];
             let is_path = rest.starts_with("::")
                 || (after_use && [";", ",", "}", " as "].iter().any(|end| rest.starts_with(end)));
@@ -327,6 +331,7 @@ use {anyhow, smol as s};
 async fn main() {
     println!("pyrandom::PyRandom in a string does not count");
     let x = self.futures::y; // a field, not a crate
+    let tokio = f(a, smol, b); // variables named like crates
     futures::join!(a(), b());
 }
 "#;

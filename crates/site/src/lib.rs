@@ -37,6 +37,8 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::sync::{Notify, oneshot};
 
+mod alarm;
+pub mod crawl;
 pub mod pages;
 
 /// The body of every answer: whole, or streamed in chunks (slowly, hugely, or cut short).
@@ -89,6 +91,9 @@ pub struct Stats {
     pub connections: u64,
     /// The most connections open at once.
     pub peak_connections: usize,
+    /// The most requests being answered at once (from arrival until the answer's head is
+    /// ready, its delay included): what a client's limit on requests in flight shows.
+    pub peak_in_flight: usize,
 }
 
 #[derive(Debug, Default)]
@@ -97,6 +102,26 @@ struct Counters {
     connections: AtomicU64,
     open: AtomicUsize,
     peak: AtomicUsize,
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+}
+
+/// Counts a request as in flight until it is dropped (when its answer's head is ready, or
+/// when the client goes away first).
+struct InFlight<'a>(&'a Counters);
+
+impl<'a> InFlight<'a> {
+    fn enter(counters: &'a Counters) -> InFlight<'a> {
+        let now = counters.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        counters.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+        InFlight(counters)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The running site. Dropping it stops it.
@@ -107,6 +132,8 @@ pub struct Site {
     counters: Arc<Counters>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// The clock of the delayed answers; dropped (stopped) after the server's thread.
+    _alarm: alarm::Alarm,
 }
 
 impl Site {
@@ -118,7 +145,14 @@ impl Site {
         let counters = Arc::new(Counters::default());
         let (stop, stopped) = oneshot::channel();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let state = Arc::new(State { config, counters: Arc::clone(&counters) });
+        let (alarm, clock) = alarm::Alarm::start()?;
+        let state = Arc::new(State {
+            config,
+            counters: Arc::clone(&counters),
+            clock,
+            jython: Bytes::from(pages::jython()),
+            dice: Bytes::from(pages::dice()),
+        });
         let thread = std::thread::Builder::new().name("site".into()).spawn(move || {
             runtime.block_on(async move {
                 match tokio::net::TcpListener::from_std(listener) {
@@ -128,7 +162,14 @@ impl Site {
             });
             // Dropping the runtime here cancels every connection still open.
         })?;
-        Ok(Site { addr, url: format!("http://{addr}"), counters, stop: Some(stop), thread: Some(thread) })
+        Ok(Site {
+            addr,
+            url: format!("http://{addr}"),
+            counters,
+            stop: Some(stop),
+            thread: Some(thread),
+            _alarm: alarm,
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`, with no slash at the end.
@@ -147,6 +188,7 @@ impl Site {
             requests: self.counters.requests.load(Ordering::Relaxed),
             connections: self.counters.connections.load(Ordering::Relaxed),
             peak_connections: self.counters.peak.load(Ordering::Relaxed),
+            peak_in_flight: self.counters.peak_in_flight.load(Ordering::Relaxed),
         }
     }
 
@@ -184,6 +226,12 @@ fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 struct State {
     config: Config,
     counters: Arc<Counters>,
+    /// Delays answers to within about 0.1 ms (tokio's timer would add about 1 ms).
+    clock: alarm::Handle,
+    /// The download pages, made once: a benchmark asks for them tens of thousands of times a
+    /// second, and each answer shares these bytes.
+    jython: Bytes,
+    dice: Bytes,
 }
 
 async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
@@ -239,16 +287,17 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<State>) -> io::Res
     Ok(())
 }
 
-/// Sleeps `units` tutorial seconds.
+/// Sleeps `units` tutorial seconds, on the site's precise clock.
 async fn pause(state: &State, units: f64) {
     let wait = state.config.unit.mul_f64(units.max(0.0));
     if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
+        state.clock.sleep(wait).await;
     }
 }
 
 async fn answer(request: Request<Incoming>, state: &State, reset: Arc<Notify>) -> Response<Body> {
     state.counters.requests.fetch_add(1, Ordering::Relaxed);
+    let _in_flight = InFlight::enter(&state.counters);
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
     }
@@ -256,14 +305,14 @@ async fn answer(request: Request<Incoming>, state: &State, reset: Arc<Notify>) -
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         [""] => html(StatusCode::OK, pages::index()),
-        ["jython"] => {
-            pause(state, state.config.page_delay).await;
-            html(StatusCode::OK, pages::jython())
-        }
-        ["dice"] => {
-            pause(state, state.config.page_delay).await;
-            html(StatusCode::OK, pages::dice())
-        }
+        ["jython" | "dice"] => match page_delay(request.uri().query(), state.config.page_delay) {
+            Some(delay) => {
+                pause(state, delay).await;
+                let page = if path == "/jython" { &state.jython } else { &state.dice };
+                html(StatusCode::OK, page.clone())
+            }
+            None => text(StatusCode::BAD_REQUEST, "?delay= takes a number of tutorial seconds, 0 to 3600\n"),
+        },
         ["status", code] => match code.parse::<u16>().ok().and_then(|c| StatusCode::from_u16(c).ok()) {
             Some(status) if status.as_u16() >= 200 => text(status, &format!("status {}\n", status.as_u16())),
             _ => text(StatusCode::BAD_REQUEST, "a status is a number from 200 to 999\n"),
@@ -307,7 +356,23 @@ async fn answer(request: Request<Incoming>, state: &State, reset: Arc<Notify>) -
             (Ok(n @ 1..=1000), Ok(offset)) if offset < n => html(StatusCode::OK, pages::links(n, offset)),
             _ => text(StatusCode::BAD_REQUEST, "links/{n}/{offset}: n from 1 to 1000, offset below n\n"),
         },
+        // The crawl example's pages (crawl.rs): areq's list and pages, and the link graph.
+        ["urls.txt"] | ["areq", _] | ["graph", _] => match crawl::answer(&request, state).await {
+            Some(response) => response,
+            None => text(StatusCode::NOT_FOUND, "Not Found\n"),
+        },
         _ => text(StatusCode::NOT_FOUND, "Not Found\n"),
+    }
+}
+
+/// A download page's delay: `?delay=<units>` in the query when given (a benchmark asks for 0),
+/// the site's page delay otherwise; `None` when the query's delay is not a number of tutorial
+/// seconds from 0 to 3600.
+fn page_delay(query: Option<&str>, default: f64) -> Option<f64> {
+    let asked = query.into_iter().flat_map(|q| q.split('&')).find_map(|pair| pair.strip_prefix("delay="));
+    match asked {
+        None => Some(default),
+        Some(units) => units.parse::<f64>().ok().filter(|units| (0.0..=3600.0).contains(units)),
     }
 }
 
@@ -322,7 +387,7 @@ fn text(status: StatusCode, body: &str) -> Response<Body> {
     response
 }
 
-fn html(status: StatusCode, body: String) -> Response<Body> {
+fn html(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     let mut response = Response::new(full(body));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, "text/html; charset=utf-8".parse().expect("a header"));

@@ -14,8 +14,8 @@ pub const MAX_BYTES: u64 = 1 << 30;
 
 /// Every page, with what it is for: the index page and `just site` print this.
 pub const PAGES: &[(&str, &str)] = &[
-    ("/jython", "download page of 10,966 bytes, answered after the page delay"),
-    ("/dice", "download page of 276 bytes, answered after the page delay"),
+    ("/jython", "download page of 10,966 bytes, answered after the page delay (?delay=0: at once)"),
+    ("/dice", "download page of 276 bytes, answered after the page delay (?delay= overrides it)"),
     ("/status/{code}", "answers with that status, e.g. /status/404, /status/500"),
     ("/delay/{units}", "answers after that many tutorial seconds, e.g. /delay/0.5"),
     ("/redirect/{n}", "redirects n times (302), then answers 200"),
@@ -26,6 +26,9 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/reset", "promises 100,000 bytes, sends 1,000, then resets the connection"),
     ("/hang", "never answers"),
     ("/links/{n}/{offset}", "page `offset` of n pages that link to each other"),
+    ("/urls.txt", "the crawl example's list: areq's seven pages and its 404, one URL a line"),
+    ("/areq/{page}", "areq's pages: as many links as the article found on the site each stands for"),
+    ("/graph/{i}", "page i of a million, linking to its 8 children, its parent and page 0"),
 ];
 
 /// Pads an HTML page to exactly `size` bytes with a comment before `</html>`.

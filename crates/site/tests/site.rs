@@ -202,3 +202,64 @@ fn the_binary_prints_its_pages_serves_and_stops_on_ctrl_c() {
     }
     assert!(rest.ends_with("stopped\n"), "{rest}");
 }
+
+#[test]
+fn a_download_page_takes_the_delay_its_query_asks_for() {
+    let site = site(); // a page delay of 5 units of 10 ms
+    for path in ["/jython?delay=0", "/dice?delay=0"] {
+        let answer = get(site.addr(), path).expect("an answer");
+        assert_eq!(answer.status, 200, "{path}");
+        let size = if path.starts_with("/jython") { pages::JYTHON_BYTES } else { pages::DICE_BYTES };
+        assert_eq!(answer.body.len(), size, "{path}");
+        assert!(answer.took < Duration::from_millis(40), "{path} took {:?}", answer.took);
+    }
+    let answer = get(site.addr(), "/dice?x=1&delay=10").expect("an answer");
+    assert_eq!(answer.body.len(), pages::DICE_BYTES);
+    assert!(answer.took >= Duration::from_millis(100), "{:?}", answer.took);
+    // Other query parameters leave the site's delay as it is.
+    assert!(get(site.addr(), "/dice?x=1").expect("an answer").took >= Duration::from_millis(50));
+    for bad in ["/dice?delay=-1", "/jython?delay=soon", "/dice?delay=3601"] {
+        assert_eq!(get(site.addr(), bad).expect("an answer").status, 400, "{bad}");
+    }
+}
+
+#[test]
+fn it_counts_the_most_requests_answered_at_once() {
+    let site = site(); // the download pages take 50 ms
+    get(site.addr(), "/dice").expect("an answer");
+    get(site.addr(), "/dice").expect("an answer");
+    assert_eq!(site.stats().peak_in_flight, 1, "one after another");
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| get(site.addr(), "/jython").expect("an answer"));
+        }
+    });
+    let stats = site.stats();
+    assert_eq!((stats.requests, stats.peak_in_flight), (5, 3), "{stats:?}");
+}
+
+#[test]
+fn delays_are_kept_to_a_fraction_of_a_millisecond() {
+    // 4.45 ms, the download page at a unit of 50 ms: tokio's millisecond timer would answer
+    // about 1 ms late on average. The fastest of twenty answers shows what the clock adds
+    // (beside the request itself) on a machine that may be busy with other things.
+    let site = Site::start(Config { unit: Duration::from_millis(50), ..Config::default() }).expect("a site");
+    let mut stream = TcpStream::connect(site.addr()).expect("a connection");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("a timeout");
+    let mut fastest = Duration::MAX;
+    let mut reader = BufReader::new(stream.try_clone().expect("a second handle"));
+    for _ in 0..20 {
+        let start = Instant::now();
+        write!(stream, "GET /dice HTTP/1.1\r\nHost: x\r\n\r\n").expect("sent");
+        let mut head = String::new();
+        while !head.ends_with("\r\n\r\n") {
+            reader.read_line(&mut head).expect("the head");
+        }
+        let mut body = vec![0; pages::DICE_BYTES];
+        reader.read_exact(&mut body).expect("the body");
+        fastest = fastest.min(start.elapsed());
+    }
+    let delay = Duration::from_micros(4450);
+    assert!(fastest >= delay, "{fastest:?}");
+    assert!(fastest < delay + Duration::from_micros(600), "{fastest:?}");
+}

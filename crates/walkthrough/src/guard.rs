@@ -54,7 +54,7 @@ pub fn quiet_write_errors() {
 
 /// Whether this process was started by a copy of the same program: a child variant of the
 /// runner, or a worker process of a variant.
-fn started_by_this_program() -> bool {
+pub fn started_by_this_program() -> bool {
     let exe = |pid: &str| std::fs::read_link(format!("/proc/{pid}/exe")).ok();
     let parent = rustix::process::getppid().map(|p| p.as_raw_nonzero().get().to_string());
     match (exe("self"), parent.as_deref().and_then(exe)) {

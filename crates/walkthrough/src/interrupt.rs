@@ -9,8 +9,9 @@ use rustix::process::{Pid, Signal, kill_process};
 use signal_hook::consts::SIGINT;
 use signal_hook::iterator::Signals;
 
-/// How long a child has to end after SIGINT before it is killed.
-const GRACE: Duration = Duration::from_secs(1);
+/// How long a child has to end after SIGINT before it is killed: a program that finishes its
+/// work in flight on SIGINT (the `shutdown` example) gets time to.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// What the SIGINT thread and the runner share.
 #[derive(Debug, Default)]
@@ -66,7 +67,7 @@ fn on_sigint(shared: &Arc<Shared>) {
         signal(pid, Signal::KILL);
         std::process::exit(130);
     }
-    // From a terminal the child got SIGINT too; from `kill -INT <runner>` only the runner did.
+    // The child has a process group of its own: only this SIGINT reaches it.
     signal(pid, Signal::INT);
     let shared = Arc::clone(shared);
     let _ = std::thread::Builder::new().name("sigint-grace".into()).spawn(move || {

@@ -394,7 +394,9 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         guard::quiet_write_errors();
         let in_child = std::env::var_os(CHILD_ENV).is_some();
         guard::die_with_parent(in_child);
-        if !in_child {
+        // Not in a process this program started itself (a worker, a child it reads a line
+        // from): its parent may close the pipe early, and that is no reason to end it.
+        if !in_child && !guard::started_by_this_program() {
             guard::watch_stdout();
         }
         match self.try_run(std::env::args_os().collect(), &variants) {
@@ -451,6 +453,9 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             (Some(url), true) => url.trim_end_matches('/').to_owned(),
             (Some(_), false) => return Err(UsageError(format!("{} needs no --site", self.name)).into()),
             (None, true) if common.entry => String::from("(a site started for this run)"),
+            // A worker process of a variant (this program, re-run by itself): its parent talks
+            // to the site and hands it the work; a second site would go unused.
+            (None, true) if guard::started_by_this_program() => site::DEFAULT_URL.to_owned(),
             (None, true) => {
                 let config = site::Config { unit, ..site::Config::default() };
                 let started = site::Site::start(config).context("starting the local site")?;
@@ -678,6 +683,10 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
             command
         };
         command.env(CHILD_ENV, "1");
+        // The child gets a process group of its own: a terminal's Ctrl+C then reaches the
+        // runner alone, which passes exactly one SIGINT on (interrupt.rs). Sent to both, a
+        // program that drains on the first signal and quits on the second would see two.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         if color {
             command.env(COLOR_ENV, "1");
         }

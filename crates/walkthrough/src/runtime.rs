@@ -11,6 +11,8 @@ pub enum Runtime {
     Threads,
     /// Worker processes: the binary re-runs itself (`ProcessPoolExecutor`).
     Processes,
+    /// An event loop built in the example itself, on std and the OS (the `event-loop` example).
+    Own,
     /// tokio.
     Tokio,
     /// smol and its parts (async-io, async-channel, blocking, ...).
@@ -27,10 +29,11 @@ pub enum Runtime {
 
 impl Runtime {
     /// Every runtime, in table order.
-    pub const ALL: [Runtime; 9] = [
+    pub const ALL: [Runtime; 10] = [
         Runtime::Sync,
         Runtime::Threads,
         Runtime::Processes,
+        Runtime::Own,
         Runtime::Tokio,
         Runtime::Smol,
         Runtime::AsyncStd,
@@ -45,6 +48,7 @@ impl Runtime {
             Runtime::Sync => "sync",
             Runtime::Threads => "threads",
             Runtime::Processes => "processes",
+            Runtime::Own => "own",
             Runtime::Tokio => "tokio",
             Runtime::Smol => "smol",
             Runtime::AsyncStd => "async-std",
@@ -68,6 +72,7 @@ impl Runtime {
             Runtime::Sync => "plain sequential std code, the baseline",
             Runtime::Threads => "std::thread: pre-emptive multitasking",
             Runtime::Processes => "worker processes: the binary re-runs itself",
+            Runtime::Own => "an event loop of our own: std, epoll and an eventfd, in one file",
             Runtime::Tokio => "tokio: the most used runtime, with timers, IO and sync built in",
             Runtime::Smol => "smol: a small runtime assembled from parts (async-executor, async-io)",
             Runtime::AsyncStd => "async-std 1.13, discontinued in 2025 (RUSTSEC-2025-0052)",
