@@ -1,0 +1,111 @@
+//! `shutdown` on async-std (legacy): async-signal's `Signals` stream, and a closed channel as the stop.
+//!
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
+//! loop page (`loop.add_signal_handler`). async-std is discontinued (RUSTSEC-2025-0052) and
+//! kept for comparison. It has no signal API: async-signal installs the handlers when
+//! `Signals::new` is called and hands the signals over as a stream on async-io's reactor,
+//! which async-std runs too. A channel that the main task closes tells every task to stop, and
+//! awaiting the tasks' handles is the tracker; `race` waits for whichever comes first.
+//!
+//! Dependencies: `cargo add anyhow async-signal && cargo add async-std --features unstable`
+//! Run: `cargo run --release` (in this repository: `just run shutdown async-std`)
+
+use std::time::{Duration, Instant};
+
+use async_signal::{Signal, Signals};
+use async_std::channel::{self, Receiver};
+use async_std::future;
+use async_std::prelude::*;
+use async_std::task;
+
+/// What the program runs with; `just run shutdown` sets them from its command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// How long one tutorial second lasts: a step takes one, the program waits for 3,600.
+    pub unit: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { unit: Duration::from_millis(10) }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    run(Params::default())
+}
+
+/// Works in steps of one unit until told to stop; a step once begun is finished. The
+/// three tasks start a third of a unit apart, so that their steps end at different times.
+async fn worker(id: u32, unit: Duration, stop: Receiver<()>) {
+    let delay = async {
+        task::sleep(unit * (2 * id - 1) / 6).await;
+        false
+    };
+    if delay.race(async { stop.recv().await.is_err() }).await {
+        println!("task {id} stopped before its first step");
+        return;
+    }
+    let mut step = 0;
+    loop {
+        task::sleep(unit).await; // the step: work that must not be cut off halfway
+        step += 1;
+        if stop.is_closed() {
+            println!("task {id} finished step {step} and stopped");
+            return;
+        }
+    }
+}
+
+/// The next SIGINT or SIGTERM, by name.
+async fn next(signals: &mut Signals) -> anyhow::Result<&'static str> {
+    match signals.next().await {
+        Some(Ok(Signal::Int)) => Ok("SIGINT"),
+        Some(Ok(_)) => Ok("SIGTERM"),
+        Some(Err(err)) => Err(err.into()),
+        None => future::pending().await,
+    }
+}
+
+// ANCHOR: main
+pub fn run(params: Params) -> anyhow::Result<()> {
+    // Installed now, before the readiness line: from here on the signals are ours.
+    let signals = Signals::new([Signal::Int, Signal::Term])?;
+    task::block_on(serve(params.unit, signals))
+}
+
+async fn serve(unit: Duration, mut signals: Signals) -> anyhow::Result<()> {
+    let (stop, stopped) = channel::bounded::<()>(1);
+    let mut tasks = Vec::new();
+    for id in 1..=3 {
+        tasks.push(task::spawn(worker(id, unit, stopped.clone())));
+    }
+    println!("Event loop running for 1 hour, press Ctrl+C to interrupt.");
+    println!("pid {}: send SIGINT or SIGTERM to exit.", std::process::id());
+
+    let hour = async {
+        task::sleep(unit * 3600).await;
+        Ok(None)
+    };
+    match async { next(&mut signals).await.map(Some) }.race(hour).await? {
+        Some(name) => println!("got signal {name}: exit"),
+        None => println!("the hour is up: exit"),
+    }
+    let since = Instant::now();
+    stop.close(); // every task's `stop` now says so
+    let all_stopped = async {
+        for task in tasks {
+            task.await;
+        }
+        Ok(None)
+    };
+    let again = async { next(&mut signals).await.map(Some) };
+    if let Some(name) = all_stopped.race(again).await? {
+        println!("got signal {name} again: exit now");
+        std::process::exit(130);
+    }
+    let units = since.elapsed().as_secs_f64() / unit.as_secs_f64();
+    println!("all tasks stopped {units:.2} units later");
+    Ok(())
+}
+// ANCHOR_END: main
