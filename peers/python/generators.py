@@ -4,13 +4,15 @@
 The Python side of examples/generators, written for this project. The harness runs it as
 `python3 -u generators.py --unit <DURATION> --seed <N> [--up-to N]`; run it by hand the same way.
 
-Part one drives a generator that counts up to `up_to` and takes a jump through send().
+Part one drives a generator that counts up to `up_to` and takes a jump through send(), then
+pauses and resumes the 2018 walkthrough's endless() generator.
 Part two drives a generator-based coroutine by hand, the way an event loop would, to show that
 it does nothing until something resumes it, and that `yield from` hands each pause of the inner
 generator straight through to whoever drives the outer one (as `await` does, and Rust's `.await`).
 """
 
 import argparse
+import itertools
 
 import common
 
@@ -48,6 +50,24 @@ def part_one(up_to):
         seen.append(value)
         print(f"for i in gen -> {value}")
     print(f"jumping_range({up_to}) yielded {seen}")
+
+
+def endless():
+    """9, 8, 7, 6, 9, 8, ... forever: it computes a value only when asked for one."""
+    yield from itertools.cycle((9, 8, 7, 6))
+
+
+def pause_and_resume():
+    e = endless()
+    total, taken = 0, []
+    for i in e:
+        if total >= 100:
+            break  # a pause: e stays where it stopped
+        taken.append(i)
+        total += i
+    print(f"for i in endless() -> {' '.join(map(str, taken))}")
+    resumed = (next(e), next(e), next(e))
+    print(f"next(e), next(e), next(e) -> {resumed}")
 
 
 # Part two: a coroutine driven by hand.
@@ -94,5 +114,6 @@ if __name__ == "__main__":
     parser.add_argument("--up-to", type=int, default=5, help="where jumping_range stops")
     args = parser.parse_args()
     part_one(args.up_to)
+    pause_and_resume()
     print()
     part_two()

@@ -2,9 +2,10 @@
 """rand: three coroutines draw random numbers until one beats their threshold.
 
 The Python side of examples/rand, written for this project. The harness runs it as
-`python3 -u rand.py --unit <DURATION> --seed <N>`; run it by hand the same way.
-makerandom(idx) for idx 1, 2, 3 draws randint(0, 10) until the value is above 10 - idx,
-sleeping idx tutorial seconds after each miss. All three share the `random` module's one
+`python3 -u rand.py --unit <DURATION> --seed <N> [--edition 2018|2025]`; run it by hand the
+same way. makerandom(idx) for idx 1, 2, 3 draws randint(0, 10) until the value is above its
+threshold, sleeping idx tutorial seconds after each miss. The thresholds are 9, 8, 7 in the
+2018 edition (10 - idx) and 9, 8, 8 in the 2025 one. All three share the `random` module's one
 generator, seeded once at the start.
 """
 
@@ -43,9 +44,15 @@ async def makerandom(idx, threshold, unit, color):
     return value
 
 
-async def main(unit, color):
+THRESHOLDS = {2018: (9, 8, 7), 2025: (9, 8, 8)}
+
+
+async def main(unit, color, edition):
     # gather wraps each coroutine in a task; the tasks start in this order.
-    return await asyncio.gather(*(makerandom(idx, 10 - idx, unit, color) for idx in (1, 2, 3)))
+    thresholds = THRESHOLDS[edition]
+    return await asyncio.gather(
+        *(makerandom(idx, threshold, unit, color) for idx, threshold in zip((1, 2, 3), thresholds))
+    )
 
 
 if __name__ == "__main__":
@@ -53,8 +60,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="seed of the random generator")
+    parser.add_argument("--edition", type=int, choices=(2018, 2025), default=2025, help="which program")
     args = parser.parse_args()
     random.seed(args.seed)
-    r1, r2, r3 = asyncio.run(main(args.unit, wants_color()))
+    r1, r2, r3 = asyncio.run(main(args.unit, wants_color(), args.edition))
     print()
     print(f"r1: {r1}, r2: {r2}, r3: {r3}")

@@ -2,12 +2,13 @@
 """streams: an async generator, consumed by async comprehensions, and the concurrent form beside it.
 
 The Python side of examples/streams, written for this project. The harness runs it as
-`python3 -u streams.py --unit <DURATION> --seed <N> [--up-to N]`; run it by hand the same way.
+`python3 -u streams.py --unit <DURATION> --seed <N> [--up-to N] [--edition 2018|2025]`; run it
+by hand the same way. The 2018 edition's program collects ten powers, the 2025 one five.
 
 `powers(up_to)` yields 1, 2, 4, ... and sleeps one unit before each item. Collecting it with an
 async comprehension takes `up_to` units: `async for` waits for each item in turn, so nothing
-overlaps. The filtered comprehension keeps the items with `j % 3 == 1` (the even powers) and
-still waits for every item. `gather` starts every sleep at once and takes one unit.
+overlaps. The filtered comprehension keeps the items with `not (j // 3 % 5)`, as both
+editions' programs do, and still waits for every item. `gather` starts every sleep at once and takes one unit.
 """
 
 import argparse
@@ -41,7 +42,7 @@ async def main(up_to, unit):
     report("g", g, start, unit)
 
     start = time.perf_counter()
-    f = [j async for j in powers(up_to, unit) if j % 3 == 1]
+    f = [j async for j in powers(up_to, unit) if not (j // 3 % 5)]
     report("f", f, start, unit)
 
     start = time.perf_counter()
@@ -54,6 +55,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=common.duration, default=1.0, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
-    parser.add_argument("--up-to", type=int, default=10, help="how many powers of two")
+    parser.add_argument("--up-to", type=int, help="how many powers of two [default: 10 in 2018, 5 in 2025]")
+    parser.add_argument("--edition", type=int, choices=(2018, 2025), default=2025, help="which program")
     args = parser.parse_args()
-    asyncio.run(main(args.up_to, args.unit))
+    up_to = args.up_to if args.up_to is not None else {2018: 10, 2025: 5}[args.edition]
+    asyncio.run(main(up_to, args.unit))

@@ -2,7 +2,9 @@
 """tasks: what a task is, when it runs, and how it ends.
 
 The Python side of examples/tasks, written for this project. The harness runs it as
-`python3 -u tasks.py --unit <DURATION> --seed <N>`; run it by hand the same way.
+`python3 -u tasks.py --unit <DURATION> --seed <N> [--edition 2018|2025]`; run it by hand the
+same way. It opens with the edition's create_task program: 2025's asks the task's type and
+done() before awaiting it, 2018's after; then it runs the example's seven demos.
 """
 
 import argparse
@@ -23,6 +25,24 @@ async def sleeper(label, begin, unit, how_long):
         print(f"{label}: task finished at {units(begin, unit):.2f}")
     finally:
         print(f"{label}: cleanup ran at {units(begin, unit):.2f}")
+
+
+async def coro(numbers, edition, unit):
+    """Waits min(numbers) units (max in 2018), then returns the numbers reversed."""
+    await asyncio.sleep((min(numbers) if edition == 2025 else max(numbers)) * unit)
+    return list(reversed(numbers))
+
+
+async def create_task(edition, unit):
+    task = asyncio.create_task(coro([3, 2, 1], edition, unit))
+    if edition == 2025:
+        print(f"type(task) = {type(task)}")
+        print(f"task.done() = {task.done()}")
+        print(f"result: {await task}")
+    else:
+        await task
+        print(f"t: type {type(task)}")
+        print(f"t done: {task.done()}")
 
 
 async def work(label, unit):
@@ -121,7 +141,8 @@ async def nest(unit):
     print(f"nest: asyncio.run on a thread of its own: {result}")
 
 
-async def main(unit):
+async def main(unit, edition):
+    await create_task(edition, unit)
     await lazy(unit)
     await start(unit)
     await drop_handle(unit)
@@ -142,6 +163,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=common.duration, default=0.1, help="one tutorial second")
     parser.add_argument("--seed", type=int, default=444, help="unused here")
+    parser.add_argument("--edition", type=int, choices=(2018, 2025), default=2025, help="which program")
     args = parser.parse_args()
-    asyncio.run(main(args.unit))
+    asyncio.run(main(args.unit, args.edition))
     asyncio.run(exit_with_tasks_running(args.unit, time.perf_counter()))

@@ -1,14 +1,18 @@
 //! `chained`: coroutines that await each other, several chains at once.
 //!
-//! Each chain `n` awaits `part1(n)`, which sleeps a random number of tutorial seconds, then
-//! `part2(n, result)`, which sleeps again and derives its result from part1's. The chains run
-//! concurrently, so the program takes as long as the longest chain, not the sum of them.
-//! The random numbers come from a Python-compatible generator seeded with `--seed` (444, as
-//! in the tutorial), so `chained 9 6 3` sleeps as long as the tutorial's run did.
+//! In the 2025 edition (the default), each user's chain awaits `fetch_user(id)`, then
+//! `fetch_posts(user)`, each sleeping `uniform(0.5, 2.0)` tutorial seconds. In the 2018 edition
+//! each chain `n` awaits `part1(n)`, which sleeps `randint(0, 10)` seconds, then
+//! `part2(n, result)`, which sleeps again and derives its result from part1's; `--phases` runs
+//! 2018's `phases.py` instead. The chains run concurrently, so the program takes as long as
+//! the longest, not the sum of them. The random numbers come from a Python-compatible
+//! generator seeded with `--seed` (444, as in the tutorial), so the sleeps are the tutorial's.
 //!
 //! ```text
-//! just run chained              # every variant, chains 1 2 3, then the comparison table
-//! just run chained tokio 9 6 3  # one variant, in-process, the tutorial's chains
+//! just run chained                              # every variant, users 1 2 3, then the table
+//! just run chained --edition 2018               # part1/part2, chains 1 2 3
+//! just run chained tokio 9 6 3 --edition 2018   # one variant, the 2018 tutorial's chains
+//! just run chained --phases                     # 2018's phases.py
 //! ```
 
 use std::process::ExitCode;
@@ -26,10 +30,37 @@ pub const MAX_CHAINS: usize = 10_000;
 /// The largest chain number; a chain's number is only its name.
 pub const MAX_N: i64 = 1_000_000;
 
+/// Which edition of the tutorial's program runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough": chained.py, part1 then part2
+    #[value(name = "2018")]
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough": chained.py, fetch_user then fetch_posts
+    #[value(name = "2025")]
+    Y2025,
+}
+
+/// Each variant file declares its own `Edition`, with the same two values.
+macro_rules! editions_of {
+    ($($module:ident),+) => {$(
+        impl From<Edition> for variants::$module::Edition {
+            fn from(edition: Edition) -> Self {
+                match edition {
+                    Edition::Y2018 => Self::Y2018,
+                    Edition::Y2025 => Self::Y2025,
+                }
+            }
+        }
+    )+};
+}
+editions_of!(sync, threads, tokio, smol, async_std, futures);
+
 // `chained`'s own arguments. (A `///` comment here would become the `--help` about line.)
 #[derive(clap::Args, Debug, Clone)]
 struct ChainArgs {
-    /// The chains to run, by number; a number only names its chain [at most 10000 of them]
+    /// The chains to run, by number, or in 2025 the user ids; a number only names its chain
+    /// [at most 10000 of them]
     #[arg(
         value_name = "N",
         num_args = 1..=MAX_CHAINS,
@@ -38,35 +69,72 @@ struct ChainArgs {
         value_parser = clap::value_parser!(u32).range(0..=MAX_N),
     )]
     ns: Vec<u32>,
+    /// Which edition of the tutorial's program to run
+    #[arg(long, value_name = "YEAR", default_value = "2025")]
+    edition: Edition,
+    /// Run the 2018 edition's phases.py instead: callers A, B and C, each through two phases
+    #[arg(long)]
+    phases: bool,
 }
 
 fn main() -> ExitCode {
-    Example::new("chained", "chained coroutines: part1 then part2 per chain, the chains concurrently")
-        .default_unit(Duration::from_millis(100))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chained.py"))
-        .timeline_marks(timeline_mark)
-        // A chain sleeps at most 10 + 10 tutorial seconds: sync sleeps every chain's in turn.
-        .length(|args: &ChainArgs, runtime: Runtime| match runtime {
-            Runtime::Sync => 20.0 * args.ns.len() as f64 + 1.0,
-            _ => 21.0,
-        })
-        .run(walkthrough::variants! {
-            |cx: Context<ChainArgs>| Params { unit: cx.unit, seed: cx.seed, ns: cx.args.ns.clone() };
-            Sync => variants::sync,
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "chained",
+        "chained coroutines: fetch_user then fetch_posts (2025), part1 then part2 (2018), phases.py",
+    )
+    .default_unit(Duration::from_millis(100))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chained.py"))
+    .timeline_marks(timeline_mark)
+    // A chain sleeps at most 10 + 10 tutorial seconds in 2018, 2 + 2 in 2025; phases, 4 a
+    // caller: sync sleeps every chain's in turn.
+    .length(|args: &ChainArgs, runtime: Runtime| {
+        let (chains, longest) = match (args.phases, args.edition) {
+            (true, _) => (3.0, 4.0),
+            (false, Edition::Y2018) => (args.ns.len() as f64, 20.0),
+            (false, Edition::Y2025) => (args.ns.len() as f64, 4.0),
+        };
+        if runtime == Runtime::Sync { longest * chains + 1.0 } else { longest + 1.0 }
+    })
+    .run(walkthrough::variants! {
+        |cx: Context<ChainArgs>| Params {
+            unit: cx.unit,
+            seed: cx.seed,
+            ns: cx.args.ns.clone(),
+            edition: cx.args.edition.into(),
+            phases: cx.args.phases,
+        };
+        Sync => variants::sync,
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }
 
-/// `--timeline`: one row per chain, `1` where part1 starts, `-` while it sleeps, `2` where
-/// part2 starts, `=` while it sleeps, `*` where the chain reports its result.
+/// `--timeline`: one row per chain, `1` where part1 (2025: `fetch_user`, phases: phase 1)
+/// starts, `-` while it sleeps, `2` where part2 (`fetch_posts`, phase 2) starts, `=` while it
+/// sleeps, `*` where the chain reports its result.
 fn timeline_mark(line: &str) -> Option<Mark> {
     let chain =
         |n: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("chain {n}"), glyph, fill });
-    if let Some(rest) = line.strip_prefix("part1(") {
+    let user =
+        |n: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("user {n}"), glyph, fill });
+    let caller =
+        |id: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("caller {id}"), glyph, fill });
+    if let Some(rest) = line.strip_prefix("User coro: fetching user by user_id=") {
+        user(rest.trim_end_matches('.'), '1', None)
+    } else if let Some(rest) = line.strip_prefix("Post coro: retrieving posts for User") {
+        user(rest.trim_end_matches('.'), '2', Some('-'))
+    } else if let Some(rest) = line.strip_prefix("Post coro: got 2 posts by User") {
+        user(rest.split(' ').next()?, '*', Some('='))
+    } else if let Some(rest) = line.strip_prefix("phase 1 called from ") {
+        caller(rest, '1', None)
+    } else if let Some(rest) = line.strip_prefix("phase 2 called from ") {
+        caller(rest, '2', Some('-'))
+    } else if line.starts_with("==> Total time") {
+        Some(Mark { row: "program".into(), glyph: '*', fill: None })
+    } else if let Some(rest) = line.strip_prefix("part1(") {
         chain(rest.split(')').next()?, '1', None)
     } else if let Some(rest) = line.strip_prefix("part2(") {
         chain(rest.split(',').next()?, '2', Some('-'))
@@ -92,5 +160,11 @@ mod tests {
         assert_eq!(mark.unwrap().row, "chain 6");
         assert_eq!(timeline_mark("Returning part1(3) == result3-1."), None);
         assert_eq!(timeline_mark("Program finished in 11.01 seconds.").unwrap().row, "program");
+        let mark = timeline_mark("Post coro: retrieving posts for User2...").unwrap();
+        assert_eq!(mark, Mark { row: "user 2".into(), glyph: '2', fill: Some('-') });
+        assert_eq!(timeline_mark("User coro: fetching user by user_id=13...").unwrap().row, "user 13");
+        assert_eq!(timeline_mark("Post coro: got 2 posts by User3 (done in 1.5s):").unwrap().glyph, '*');
+        assert_eq!(timeline_mark(" - Post 1 by User3"), None);
+        assert_eq!(timeline_mark("phase 2 called from B").unwrap().row, "caller B");
     }
 }

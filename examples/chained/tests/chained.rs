@@ -1,6 +1,7 @@
-//! Runs the built `chained` binary for every runtime and checks what it prints: the draws
-//! (exactly, where the concept fixes them), each chain's five lines, and the times, in units,
-//! as ratios with margins, never as absolute times.
+//! Runs the built `chained` binary for every runtime and checks what it prints, in both
+//! editions and for `--phases`: the draws (exactly, where the concept fixes them), each chain's
+//! lines, and the times, in units, as ratios with margins, never as absolute times. Most tests
+//! here are the 2018 edition's (`run` adds `--edition 2018`); the 2025 ones say so.
 
 use std::collections::BTreeMap;
 
@@ -16,8 +17,155 @@ const SINGLE_THREADED: [&str; 3] = ["tokio", "smol", "futures"];
 /// The tutorial's run, `chained.py 9 6 3` with seed 444: who drew what, in order.
 const ARTICLE_DRAWS: [(u8, u32, i64); 6] = [(1, 9, 4), (1, 6, 4), (1, 3, 0), (2, 3, 4), (2, 9, 7), (2, 6, 4)];
 
+/// Runs the binary with `args`, in the 2018 edition unless `args` names one.
 fn run(args: &[&str]) -> Run {
+    let mut args = args.to_vec();
+    if !args.contains(&"--edition") {
+        args.extend(["--edition", "2018"]);
+    }
     Run::new(BIN, args)
+}
+
+/// What CPython 3.11 prints for the 2025 edition's program with seed 444 (at 100ms, 10ms and
+/// 1ms): the delays are `uniform(0.5, 2.0)` draws, 0.96, 0.52, 1.23 for the users in the
+/// order they start, then 1.79, 1.61, 1.45 for the posts in the order the users arrive.
+const PYTHON_2025_444: [&str; 18] = [
+    "User coro: fetching user by user_id=1...",
+    "User coro: fetching user by user_id=2...",
+    "User coro: fetching user by user_id=3...",
+    "User coro: fetched user with user_id=2 (done in 0.5s).",
+    "Post coro: retrieving posts for User2...",
+    "User coro: fetched user with user_id=1 (done in 1.0s).",
+    "Post coro: retrieving posts for User1...",
+    "User coro: fetched user with user_id=3 (done in 1.2s).",
+    "Post coro: retrieving posts for User3...",
+    "Post coro: got 2 posts by User2 (done in 1.8s):",
+    " - Post 1 by User2",
+    " - Post 2 by User2",
+    "Post coro: got 2 posts by User1 (done in 1.6s):",
+    " - Post 1 by User1",
+    " - Post 2 by User1",
+    "Post coro: got 2 posts by User3 (done in 1.5s):",
+    " - Post 1 by User3",
+    " - Post 2 by User3",
+];
+
+/// The 2025 program's total, from its last line, after checking the blank line before it.
+fn total_2025(runtime: &str, run: &Run) -> f64 {
+    let lines = run.lines();
+    let [.., blank, last] = lines.as_slice() else { panic!("{runtime}: {lines:?}") };
+    assert_eq!(blank, "", "{runtime}: {lines:?}");
+    assert!(last.starts_with("==> Total time: ") && last.ends_with(" seconds"), "{runtime}: {last}");
+    number_after(last, "Total time:").unwrap_or_else(|| panic!("{runtime}: {last}"))
+}
+
+#[test]
+fn the_2025_program_prints_pythons_lines_on_one_thread() {
+    for runtime in SINGLE_THREADED.into_iter().chain(["python"]) {
+        // 100 ms: the closest two wake-ups are 0.1 tutorial seconds apart.
+        let run = Run::new(BIN, [runtime, "--unit", "100ms"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        if python_skipped(&run) {
+            continue;
+        }
+        assert_eq!(run.lines()[..18], PYTHON_2025_444, "{runtime}");
+        // The longest chain, user 3's, sleeps 1.23 + 1.45 = 2.68 seconds.
+        let total = total_2025(runtime, &run);
+        assert!((2.67..3.5).contains(&total), "{runtime}: {total}");
+    }
+}
+
+#[test]
+fn the_2025_program_overlaps_the_chains_on_every_runtime() {
+    for runtime in RUST {
+        let run = Run::new(BIN, [runtime, "--unit", UNIT]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let mut lines: Vec<String> = run.lines()[..18].to_vec();
+        let mut expected: Vec<String> = PYTHON_2025_444.map(str::to_owned).to_vec();
+        let total = total_2025(runtime, &run);
+        if runtime == "sync" {
+            // One user after another: every sleep in turn, 7.57 seconds, drawn in order.
+            assert!((7.56..9.5).contains(&total), "sync: {total}");
+            assert_eq!(
+                lines[..3],
+                [
+                    "User coro: fetching user by user_id=1...",
+                    "User coro: fetched user with user_id=1 (done in 1.0s).",
+                    "Post coro: retrieving posts for User1..."
+                ]
+            );
+            continue;
+        }
+        assert!((2.67..3.8).contains(&total), "{runtime}: {total}: the chains did not overlap");
+        if matches!(runtime, "threads" | "async-std") {
+            // Which thread draws first when two start together is the OS's choice: the same
+            // lines, but the delays may go to other users. Compare the lines without them.
+            let strip = |l: &String| l.split(" (done in").next().unwrap_or_default().to_owned();
+            lines = lines.iter().map(strip).collect();
+            expected = expected.iter().map(strip).collect();
+        }
+        lines.sort();
+        expected.sort();
+        assert_eq!(lines, expected, "{runtime}");
+    }
+}
+
+/// What 2018's `phases.py` prints: each caller's first two lines at once, the third two
+/// seconds later.
+const PHASES: [&str; 9] = [
+    "outer called from A",
+    "phase 1 called from A",
+    "outer called from B",
+    "phase 1 called from B",
+    "outer called from C",
+    "phase 1 called from C",
+    "phase 2 called from A",
+    "phase 2 called from B",
+    "phase 2 called from C",
+];
+
+#[test]
+fn phases_runs_three_callers_through_two_phases() {
+    for runtime in RUST.into_iter().chain(["python"]) {
+        // 100 ms: Python's start-up, a few tenths of a second on a busy machine, stays small.
+        let run = Run::new(BIN, [runtime, "--phases", "--unit", "100ms"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        if python_skipped(&run) {
+            continue;
+        }
+        let lines = run.lines();
+        let units = run.wall.as_secs_f64() / 0.100;
+        match runtime {
+            // Each caller's phases in turn: 3 x 4 seconds.
+            "sync" => {
+                let sync = ["A", "B", "C"].map(|c| {
+                    [
+                        format!("outer called from {c}"),
+                        format!("phase 1 called from {c}"),
+                        format!("phase 2 called from {c}"),
+                    ]
+                });
+                assert_eq!(lines, sync.concat(), "sync");
+                assert!(units >= 12.0, "sync took {units:.1} units");
+            }
+            _ => {
+                if SINGLE_THREADED.contains(&runtime) || runtime == "python" {
+                    assert_eq!(lines, PHASES, "{runtime}");
+                } else {
+                    let (mut got, mut want) = (lines.clone(), PHASES.map(str::to_owned).to_vec());
+                    got.sort();
+                    want.sort();
+                    assert_eq!(got, want, "{runtime}");
+                    // Every caller's second phase comes after every first phase: 2 seconds on.
+                    let last_first = lines.iter().rposition(|l| l.starts_with("phase 1")).unwrap_or(0);
+                    let first_second = lines.iter().position(|l| l.starts_with("phase 2")).unwrap_or(0);
+                    assert!(last_first < first_second, "{runtime}: {lines:?}");
+                }
+                assert!(units >= 4.0, "{runtime} took {units:.1} units, less than two phases");
+                assert!(units < 8.0, "{runtime} took {units:.1} units: the callers did not overlap");
+            }
+        }
+    }
 }
 
 /// Skips the Python peer when python3 is not installed (the harness then says so).
@@ -263,6 +411,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["1.5"]).assert_usage_error("invalid value '1.5'");
     run(&["--unit", "0", "9"]).assert_usage_error("greater than zero");
     run(&["rayon", "9"]).assert_usage_error("invalid value 'rayon'");
+    run(&["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
     let too_many: Vec<String> = (0..=10_000).map(|n| n.to_string()).collect();
     Run::new(BIN, &too_many).assert_usage_error("no more were expected");
 }
@@ -302,14 +451,23 @@ fn timeline_draws_one_row_per_chain() {
     row("program");
 }
 
-/// The run the chapter shows beside the tutorial's: tokio, chains 9 6 3, seed 444.
+/// The runs the chapter shows beside the tutorial's: tokio, seed 444; the 2025 program, the
+/// 2018 one with chains 9 6 3, and 2018's phases.
 #[test]
 fn docs_output_is_fresh() {
+    let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
+    let run_2025 = Run::new(BIN, ["tokio"]);
+    assert!(run_2025.success(), "{}", run_2025.stderr());
+    check_docs_output(&root.join("docs/src/outputs/chained.txt"), &run_2025.stdout());
+
     let run = run(&["tokio", "9", "6", "3"]);
     assert!(run.success(), "{}", run.stderr());
     assert_eq!(draws(&run), ARTICLE_DRAWS);
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/chained.txt");
-    check_docs_output(&path, &run.stdout());
+    check_docs_output(&root.join("docs/src/outputs/chained-2018.txt"), &run.stdout());
+
+    let phases = Run::new(BIN, ["tokio", "--phases"]);
+    assert!(phases.success(), "{}", phases.stderr());
+    check_docs_output(&root.join("docs/src/outputs/chained-phases.txt"), &phases.stdout());
 }
 
 /// The comparison table of the six Rust variants (their outputs interleave differently from

@@ -1,28 +1,68 @@
-//! `count`: the tutorial's first program, sync vs async.
+//! `count`: the tutorial's first program, sync vs async, in both editions.
 //!
-//! Three calls to `count()` each print "One", wait one tutorial second, and print "Two".
-//! Run one after another they take three seconds; run concurrently, one.
+//! Three calls to `count()` each print "One", wait one tutorial second, and print "Two"; in
+//! the 2025 edition (the default) they wait one more second after "Two". Run one after another
+//! they take three seconds (six in 2025); run concurrently, one (two).
 //!
 //! ```text
-//! just run count            # every variant, then the comparison table
-//! just run count tokio      # one variant, in-process
+//! just run count                  # every variant, the 2025 program, then the table
+//! just run count --edition 2018   # the 2018 program: one sleep per call
+//! just run count tokio            # one variant, in-process
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use walkthrough::{Context, Example, NoArgs, Runtime};
+use walkthrough::{Context, Example, Runtime};
 
 mod variants;
 
+/// Which edition of the tutorial's program runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough": count() sleeps once
+    #[value(name = "2018")]
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough": count() sleeps after "One" and after "Two"
+    #[value(name = "2025")]
+    Y2025,
+}
+
+// `count`'s own flags. (A `///` comment here would become the `--help` about line.)
+#[derive(clap::Args, Debug, Clone)]
+struct Args {
+    /// Which edition of the tutorial's program to run
+    #[arg(long, value_name = "YEAR", default_value = "2025")]
+    edition: Edition,
+}
+
+/// Each variant file declares its own `Edition`, with the same two values.
+macro_rules! editions_of {
+    ($($module:ident),+) => {$(
+        impl From<Edition> for variants::$module::Edition {
+            fn from(edition: Edition) -> Self {
+                match edition {
+                    Edition::Y2018 => Self::Y2018,
+                    Edition::Y2025 => Self::Y2025,
+                }
+            }
+        }
+    )+};
+}
+editions_of!(sync, threads, tokio, smol, async_std, futures);
+
 fn main() -> ExitCode {
-    Example::new("count", "sync vs async count(): three calls that each sleep one second")
+    Example::new("count", "sync vs async count(): countsync/countasync.py, 2018 or 2025 (--edition)")
         .default_unit(Duration::from_millis(250))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/count.py"))
-        // Three sleeps one after another on sync, one on the others; with room to spare.
-        .length(|_: &NoArgs, runtime: Runtime| if runtime == Runtime::Sync { 3.5 } else { 1.5 })
+        // Three calls' sleeps one after another on sync, one call's on the others (one sleep a
+        // call in 2018, two in 2025); with room to spare.
+        .length(|args: &Args, runtime: Runtime| {
+            let sleeps = if args.edition == Edition::Y2018 { 1.0 } else { 2.0 };
+            if runtime == Runtime::Sync { 3.0 * sleeps + 0.5 } else { sleeps + 0.5 }
+        })
         .run(walkthrough::variants! {
-            |cx: Context<NoArgs>| Params { unit: cx.unit };
+            |cx: Context<Args>| Params { unit: cx.unit, edition: cx.args.edition.into() };
             Sync => variants::sync,
             Threads => variants::threads,
             Tokio => variants::tokio,

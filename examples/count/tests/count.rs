@@ -1,5 +1,7 @@
 //! Runs the built `count` binary for every runtime and checks what it prints and how long
-//! it takes, in units: timing is checked as ratios with margins, never as absolute times.
+//! it takes, in units, in both editions: the 2018 `count()` sleeps once (three units one
+//! after another, one together), the 2025 one twice (six and two). Timing is checked as
+//! ratios with margins, never as absolute times.
 
 use std::time::Duration;
 
@@ -22,7 +24,7 @@ fn executed_in(run: &Run) -> f64 {
 
 #[test]
 fn sync_runs_the_calls_one_after_another() {
-    let run = run(&["sync", "--unit", UNIT]);
+    let run = run(&["sync", "--unit", UNIT, "--edition", "2018"]);
     assert!(run.success(), "{}", run.stderr());
     let lines = run.lines();
     assert_eq!(lines[..6], ["One", "Two", "One", "Two", "One", "Two"]);
@@ -33,9 +35,44 @@ fn sync_runs_the_calls_one_after_another() {
 }
 
 #[test]
+fn sync_2025_sleeps_twice_per_call() {
+    let run = run(&["sync", "--unit", UNIT, "--edition", "2025"]);
+    assert!(run.success(), "{}", run.stderr());
+    let lines = run.lines();
+    assert_eq!(lines[..6], ["One", "Two", "One", "Two", "One", "Two"]);
+    assert_eq!(lines.len(), 7, "{lines:?}");
+    let took = executed_in(&run);
+    assert!(took >= 6.0, "sync took {took} units, less than six sleeps");
+    assert!(took < 7.0, "sync took {took} units");
+}
+
+#[test]
+fn the_default_edition_is_2025() {
+    let default = run(&["sync", "--unit", "20ms"]);
+    assert!(default.success(), "{}", default.stderr());
+    let took = executed_in(&default);
+    assert!((6.0..7.5).contains(&took), "the default run took {took} units, not 2025's six");
+}
+
+#[test]
+fn concurrent_variants_overlap_the_sleeps_in_2025_too() {
+    for runtime in CONCURRENT {
+        let run = run(&[runtime, "--unit", UNIT, "--edition", "2025"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let lines = run.lines();
+        assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"], "{runtime}");
+        assert_eq!(lines.len(), 7, "{runtime}: {lines:?}");
+        // Two sleeps per call, every call's together: two units, not six.
+        let took = executed_in(&run);
+        assert!(took >= 2.0, "{runtime} took {took} units, less than two sleeps");
+        assert!(took < 2.6, "{runtime} took {took} units: the sleeps did not overlap");
+    }
+}
+
+#[test]
 fn concurrent_variants_overlap_the_sleeps() {
     for runtime in CONCURRENT {
-        let run = run(&[runtime, "--unit", UNIT]);
+        let run = run(&[runtime, "--unit", UNIT, "--edition", "2018"]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         let lines = run.lines();
         assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"], "{runtime}");
@@ -70,14 +107,15 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     for (row, label) in rows.iter().zip(expected) {
         assert!(row.starts_with(label), "row {row:?} is not {label}");
     }
-    // The table's own measurement agrees with the variants: sync about 3 units, async about 1.
+    // The table's own measurement agrees with the variants (the 2025 program, the default):
+    // sync about 6 units, async about 2.
     let table = run.table();
-    assert!(table[0].tutorial_s >= 3.0, "{:?}", table[0]);
+    assert!(table[0].tutorial_s >= 6.0, "{:?}", table[0]);
     assert_eq!(table[0].vs_sync, "1.00x", "{:?}", table[0]);
     for row in &table[1..6] {
-        assert!(row.tutorial_s < 1.6, "{row:?}");
+        assert!(row.tutorial_s < 2.6, "{row:?}");
         let speedup: f64 = row.vs_sync.trim_end_matches('x').parse().unwrap_or_else(|_| panic!("{row:?}"));
-        assert!(speedup > 3.0 / 1.6, "{row:?}");
+        assert!(speedup > 6.0 / 2.6, "{row:?}");
     }
 }
 
@@ -101,7 +139,7 @@ fn no_table_keeps_the_headers_and_drops_the_table() {
 
 #[test]
 fn timeline_fits_80_columns_and_shows_the_overlap() {
-    let run = run(&["sync", "tokio", "--unit", UNIT, "--timeline"]);
+    let run = run(&["sync", "tokio", "--unit", UNIT, "--timeline", "--edition", "2018"]);
     assert!(run.success());
     let stdout = run.stdout();
     let chart = run.timeline();
@@ -138,15 +176,18 @@ fn timeline_fits_80_columns_and_shows_the_overlap() {
 
 #[test]
 fn python_peer_prints_the_same_lines_or_is_skipped() {
-    let run = run(&["python", "--unit", UNIT]);
-    assert!(run.success(), "{}", run.stderr());
-    let lines = run.lines();
-    if lines.first().is_some_and(|l| l.starts_with("skipped")) {
-        assert_eq!(lines, ["skipped: python3 not found"]);
-        return;
+    for (edition, sleeps) in [("2018", 1.0), ("2025", 2.0)] {
+        let run = run(&["python", "--unit", UNIT, "--edition", edition]);
+        assert!(run.success(), "{}", run.stderr());
+        let lines = run.lines();
+        if lines.first().is_some_and(|l| l.starts_with("skipped")) {
+            assert_eq!(lines, ["skipped: python3 not found"]);
+            return;
+        }
+        assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"], "{edition}");
+        let took = executed_in(&run);
+        assert!(took >= sleeps && took < sleeps + 0.6, "{edition}: took {took} units");
     }
-    assert_eq!(lines[..6], ["One", "One", "One", "Two", "Two", "Two"]);
-    assert!(executed_in(&run) < 1.6);
 }
 
 #[test]
@@ -170,6 +211,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--unit", "5"]).assert_usage_error("needs a unit");
     run(&["--seed", "x"]).assert_usage_error("--seed");
     run(&["--frobnicate"]).assert_usage_error("--frobnicate");
+    run(&["--edition", "2019"]).assert_usage_error("possible values: 2018, 2025");
 }
 
 #[test]
@@ -178,8 +220,18 @@ fn help_lists_the_runtimes() {
     assert!(run.success());
     let stdout = run.stdout();
     assert!(stdout.starts_with("sync vs async count()"), "--help does not open with the about: {stdout}");
-    for name in ["sync", "threads", "tokio", "smol", "async-std", "futures", "python", "--unit", "--timeline"]
-    {
+    for name in [
+        "sync",
+        "threads",
+        "tokio",
+        "smol",
+        "async-std",
+        "futures",
+        "python",
+        "--unit",
+        "--timeline",
+        "--edition",
+    ] {
         assert!(stdout.contains(name), "--help does not mention {name}");
     }
 }
@@ -190,8 +242,16 @@ fn docs_output_is_fresh() {
     assert!(run.success());
     let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count.txt");
     check_docs_output(&path, &run.stdout());
-    // At the default unit (250 ms): sync's three sleeps plus one for each of the five others.
-    assert!(run.wall >= Duration::from_secs_f64(8.0 * 0.250), "took {:?}", run.wall);
+    // At the default unit (250 ms), in 2025: sync's six sleeps plus two for each of the others.
+    assert!(run.wall >= Duration::from_secs_f64(16.0 * 0.250), "took {:?}", run.wall);
+}
+
+#[test]
+fn docs_output_2018_is_fresh() {
+    let run = run(&["sync", "tokio", "--edition", "2018"]);
+    assert!(run.success());
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count-2018.txt");
+    check_docs_output(&path, &run.stdout());
 }
 
 #[test]
@@ -220,6 +280,10 @@ fn the_runners_defaults_are_each_variants_own() {
         &["sync", "threads", "tokio", "smol", "async-std", "futures"],
     );
     // A flag that changes a parameter runs the variant's `run(params)` instead.
-    let run = run(&["tokio", "--unit", "1s", "--entry"]);
-    assert_eq!(run.stdout().trim(), "run(params)");
+    let run_1s = run(&["tokio", "--unit", "1s", "--entry"]);
+    assert_eq!(run_1s.stdout().trim(), "run(params)");
+    let run_2018 = run(&["tokio", "--edition", "2018", "--entry"]);
+    assert_eq!(run_2018.stdout().trim(), "run(params)");
+    let run_2025 = run(&["tokio", "--edition", "2025", "--entry"]);
+    assert_eq!(run_2025.stdout().trim(), "main()");
 }

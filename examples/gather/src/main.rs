@@ -1,9 +1,12 @@
 //! `gather`: results in argument order (`asyncio.gather`) vs results as they finish
 //! (`asyncio.as_completed`), plus `wait(FIRST_COMPLETED)`, `wait_for` and
-//! `return_exceptions`; and a scale mode that gathers a million sleeping tasks.
+//! `return_exceptions`; and a scale mode that gathers a million sleeping tasks. The demo opens
+//! with the 2025 edition's `gathers.py` and `as_completed.py` (`coro` waits `min(numbers)`),
+//! or with `--edition 2018`, the 2018 edition's (`max(seq)`).
 //!
 //! ```text
 //! just run gather                           # every variant, then the comparison table
+//! just run gather --edition 2018            # the 2018 edition's programs and values
 //! just run gather tokio                     # one variant, in-process
 //! just run gather --tasks 1000000 --unit 1s tokio smol async-std futures python
 //! ```
@@ -24,6 +27,32 @@ mod variants;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Which edition of the tutorial's programs runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough": coro waits max(seq), [10, 5, 0] takes 10 s
+    #[value(name = "2018")]
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough": gathers.py, as_completed.py; coro waits min
+    #[value(name = "2025")]
+    Y2025,
+}
+
+/// Each variant file declares its own `Edition`, with the same two values.
+macro_rules! editions_of {
+    ($($module:ident),+) => {$(
+        impl From<Edition> for variants::$module::Edition {
+            fn from(edition: Edition) -> Self {
+                match edition {
+                    Edition::Y2018 => Self::Y2018,
+                    Edition::Y2025 => Self::Y2025,
+                }
+            }
+        }
+    )+};
+}
+editions_of!(threads, tokio, smol, async_std, futures);
+
 /// `gather`'s own flags.
 #[derive(clap::Args, Debug, Clone)]
 struct Flags {
@@ -36,6 +65,9 @@ struct Flags {
         allow_negative_numbers = true
     )]
     tasks: Option<usize>,
+    /// Which edition of the tutorial's programs the demo opens with
+    #[arg(long, value_name = "YEAR", default_value = "2025")]
+    edition: Edition,
 }
 
 /// One timeline row per kind of line: the label before the first colon.
@@ -45,19 +77,28 @@ fn by_label(line: &str) -> Option<Mark> {
 }
 
 fn main() -> ExitCode {
-    Example::new("gather", "gather vs as_completed: results in argument order or as they finish")
-        // The demo sleeps 38 units per variant: 50 ms keeps six variants under 12 seconds.
-        .default_unit(Duration::from_millis(50))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
-        .timeline_marks(by_label)
-        // The demo sleeps 38 tutorial seconds a row, a python row 49; scale mode, one.
-        .length(|args: &Flags, _: Runtime| if args.tasks.is_some() { 2.0 } else { 60.0 })
-        .run(walkthrough::variants! {
-            |cx: Context<Flags>| Params { unit: cx.unit, tasks: cx.args.tasks };
-            Threads => variants::threads.check(),
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "gather",
+        "gather vs as_completed: gathers.py, as_completed.py (2025; 2018: --edition), wait_for, errors",
+    )
+    // The demo sleeps 8 units per variant (38 in 2018): 50 ms keeps six variants under
+    // 12 seconds in either edition.
+    .default_unit(Duration::from_millis(50))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/gather.py"))
+    .timeline_marks(by_label)
+    // The demo sleeps 38 tutorial seconds a row in 2018, a python row 49; 8 and 11 in 2025;
+    // scale mode, one.
+    .length(|args: &Flags, _: Runtime| match (args.tasks, args.edition) {
+        (Some(_), _) => 2.0,
+        (None, Edition::Y2018) => 60.0,
+        (None, Edition::Y2025) => 20.0,
+    })
+    .run(walkthrough::variants! {
+        |cx: Context<Flags>| Params { unit: cx.unit, tasks: cx.args.tasks, edition: cx.args.edition.into() };
+        Threads => variants::threads.check(),
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }

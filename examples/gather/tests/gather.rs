@@ -1,6 +1,7 @@
-//! Runs the built `gather` binary once per runtime and checks each section's lines: results
-//! in argument order for gather, in finishing order for as_completed, and times in units with
-//! generous margins. A busy machine only makes lines later, so lower bounds are tight and
+//! Runs the built `gather` binary once per runtime and edition and checks each section's
+//! lines: results in argument order for gather, in finishing order for as_completed, and times
+//! in units with generous margins; in the 2025 edition, its programs' `Start:`/`End:` lines and
+//! `coro` waiting `min(numbers)`. A busy machine only makes lines later, so lower bounds are tight and
 //! upper bounds loose.
 
 use std::sync::OnceLock;
@@ -11,8 +12,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_gather");
 const UNIT: &str = "20ms";
 const ALL: [&str; 6] = ["threads", "tokio", "smol", "async-std", "futures", "python"];
 
-/// Each runtime's demo output, run once and shared by the tests.
+/// Each runtime's demo output in the 2018 edition, run once and shared by the tests.
 fn output(runtime: &str) -> &'static Run {
+    static RUNS: [OnceLock<Run>; 6] = [const { OnceLock::new() }; 6];
+    let index = ALL.iter().position(|r| *r == runtime).unwrap_or_else(|| panic!("no runtime {runtime}"));
+    RUNS[index].get_or_init(|| {
+        let run = Run::new(BIN, [runtime, "--unit", UNIT, "--edition", "2018"]);
+        assert!(run.success(), "{runtime} failed: {}", run.stderr());
+        run
+    })
+}
+
+/// Each runtime's demo output in the 2025 edition, the default, run once and shared.
+fn output_2025(runtime: &str) -> &'static Run {
     static RUNS: [OnceLock<Run>; 6] = [const { OnceLock::new() }; 6];
     let index = ALL.iter().position(|r| *r == runtime).unwrap_or_else(|| panic!("no runtime {runtime}"));
     RUNS[index].get_or_init(|| {
@@ -20,6 +32,70 @@ fn output(runtime: &str) -> &'static Run {
         assert!(run.success(), "{runtime} failed: {}", run.stderr());
         run
     })
+}
+
+/// `HH:MM:SS` after `prefix` in `line`, in seconds.
+fn clock(runtime: &str, line: &str, prefix: &str) -> u64 {
+    let rest = line.strip_prefix(prefix).unwrap_or_else(|| panic!("{runtime}: {line:?} lacks {prefix:?}"));
+    let parts: Vec<u64> =
+        rest.split(':').map(|p| p.parse().unwrap_or_else(|_| panic!("{runtime}: {line:?}"))).collect();
+    assert_eq!(parts.len(), 3, "{runtime}: {line:?}");
+    parts[0] * 3600 + parts[1] * 60 + parts[2]
+}
+
+#[test]
+fn gathers_2025_returns_both_results_in_argument_order_after_the_slower_task() {
+    for runtime in runtimes() {
+        let lines = output_2025(runtime).lines();
+        let start = clock(runtime, &lines[0], "Start: ");
+        let end = clock(runtime, &lines[1], "End: ");
+        // min([10, 5, 2]) is 2 seconds, min([3, 2, 1]) one: together, two.
+        assert!((2..=3).contains(&(end - start)), "{runtime}: {:?}", &lines[..2]);
+        assert_eq!(lines[2..4], ["Both tasks done: True", "result: [[2, 5, 10], [1, 2, 3]]"], "{runtime}");
+    }
+}
+
+#[test]
+fn as_completed_2025_hands_over_the_shorter_wait_first() {
+    for runtime in runtimes() {
+        let lines = output_2025(runtime).lines();
+        let start = clock(runtime, &lines[4], "Start: ");
+        let first = clock(runtime, lines[5].as_str(), "result: [1, 2, 3] completed at ");
+        let second = clock(runtime, lines[6].as_str(), "result: [2, 5, 10] completed at ");
+        let end = clock(runtime, &lines[7], "End: ");
+        // The task that waits one second is done first, the one that waits two a second later.
+        assert!((1..=2).contains(&(first - start)), "{runtime}: {:?}", &lines[4..8]);
+        assert!((2..=3).contains(&(second - start)) && second > first, "{runtime}: {:?}", &lines[4..8]);
+        assert!(end >= second && end - second <= 1, "{runtime}: {:?}", &lines[4..8]);
+        assert_eq!(lines[8], "Both tasks done: True", "{runtime}");
+    }
+}
+
+#[test]
+fn the_2025_demo_waits_min_not_max() {
+    let lines_of = |runtime: &str, label: &str| -> Vec<(String, f64)> {
+        let lines = output_2025(runtime).lines();
+        let mine = lines.into_iter().filter(|l| l.starts_with(label));
+        mine.map(|l| {
+            let at = number_after(&l, " at ").unwrap_or_else(|| panic!("{runtime}: no time in {l:?}"));
+            (l, at)
+        })
+        .collect()
+    };
+    for runtime in runtimes() {
+        let first = lines_of(runtime, "wait FIRST_COMPLETED:");
+        assert!(first[0].0.starts_with("wait FIRST_COMPLETED: [1, 2, 3] at "), "{runtime}: {first:?}");
+        // 2018's coroutines took 3 units here: anything below that is `min`.
+        assert!((0.95..2.9).contains(&first[0].1), "{runtime}: {first:?}");
+        let wait_for = lines_of(runtime, "wait_for:");
+        assert!(wait_for[0].0.contains("timed out"), "{runtime}: {wait_for:?}");
+        assert!((0.95..2.9).contains(&wait_for[0].1), "{runtime}: {wait_for:?}");
+        let fail = lines_of(runtime, "gather fail-fast:");
+        assert!(fail[0].0.contains(": min() arg is an empty sequence; "), "{runtime}: {fail:?}");
+        let all = lines_of(runtime, "gather return_exceptions:");
+        assert!(all[0].0.contains("[2, 5, 10]"), "{runtime}: {all:?}");
+        assert!((1.95..5.0).contains(&all[0].1), "{runtime}: {all:?}");
+    }
 }
 
 /// Every runtime, less python where python3 is not installed.
@@ -142,6 +218,28 @@ fn every_section_prints_in_order() {
         assert_eq!(labels, expected, "{runtime}");
         assert_eq!(output(runtime).stderr(), "", "{runtime}");
     }
+    let expected_2025 = [
+        "Start",
+        "End",
+        "Both tasks done",
+        "result",
+        "Start",
+        "result",
+        "result",
+        "End",
+        "Both tasks done",
+        "wait FIRST_COMPLETED",
+        "wait FIRST_COMPLETED",
+        "wait_for",
+        "gather fail-fast",
+        "gather return_exceptions",
+    ];
+    for runtime in runtimes() {
+        let lines = output_2025(runtime).lines();
+        let labels: Vec<&str> = lines.iter().map(|l| l.split(':').next().unwrap_or_default()).collect();
+        assert_eq!(labels, expected_2025, "{runtime}");
+        assert_eq!(output_2025(runtime).stderr(), "", "{runtime}");
+    }
 }
 
 /// `scale:` line → (tasks gathered, wall in units, overhead in seconds).
@@ -196,6 +294,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--tasks", "-5"]).assert_usage_error("--tasks");
     run(&["--tasks", "2000001"]).assert_usage_error("2000000");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
+    run(&["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
 }
 
 #[test]
@@ -207,8 +306,12 @@ fn docs_output_is_fresh() {
     assert!(run.success(), "{}", run.stderr());
     check_docs_output(&root.join("docs/src/outputs/gather.txt"), &run.stdout());
 
+    // The 2018 edition's demo, on one runtime.
+    let run_2018 = output("tokio");
+    check_docs_output(&root.join("docs/src/outputs/gather-2018.txt"), &run_2018.stdout());
+
     // The Python peer's output, for the chapter's side-by-side; only where python3 exists.
-    let python = output("python");
+    let python = output_2025("python");
     if !python.stdout().starts_with("skipped") {
         check_docs_output(&root.join("docs/src/outputs/gather-python.txt"), &python.stdout());
     }

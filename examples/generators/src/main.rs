@@ -7,6 +7,7 @@
 //! (`sync`), a thread with two channels (`threads`), a task with channels (`tokio`, `smol`,
 //! `async-std`) or a `Stream` with a side channel (`futures`). The `sync` variant then polls an
 //! `async fn` by hand with a no-op waker, to show that a future does nothing until polled.
+//! Every variant also pauses and resumes the 2018 walkthrough's `endless()` generator.
 //!
 //! ```text
 //! just run generators                 # every variant, then the comparison table
@@ -29,19 +30,22 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    Example::new("generators", "yield and send(): jumping_range as a generator on every runtime")
-        // Nothing here sleeps: the unit only matters to the table's "tutorial s" column.
-        .default_unit(Duration::from_millis(10))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/generators.py"))
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params { up_to: i64::from(cx.args.up_to) };
-            Sync => variants::sync,
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "generators",
+        "yield and send(): jumping_range, and the 2018 walkthrough's endless(), on every runtime",
+    )
+    // Nothing here sleeps: the unit only matters to the table's "tutorial s" column.
+    .default_unit(Duration::from_millis(10))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/generators.py"))
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params { up_to: i64::from(cx.args.up_to) };
+        Sync => variants::sync,
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }
 
 #[cfg(test)]

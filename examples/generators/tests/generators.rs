@@ -22,7 +22,12 @@ const SEQUENCE: [&str; 7] = [
     "jumping_range(5) yielded [0, 2, 3, 2, 3, 4]",
 ];
 
-/// What the sync variant and the Python peer print after it: a coroutine driven by hand.
+/// What every variant prints after it: the 2018 walkthrough's `endless()`, paused when the
+/// total reaches 100, then resumed for three more values.
+const ENDLESS: [&str; 2] =
+    ["for i in endless() -> 9 8 7 6 9 8 7 6 9 8 7 6 9 8", "next(e), next(e), next(e) -> (6, 9, 8)"];
+
+/// What the sync variant and the Python peer print after that: a coroutine driven by hand.
 const BY_HAND: [&str; 10] = [
     "",
     "driving both() by hand:",
@@ -53,13 +58,27 @@ fn every_variant_yields_0_2_3_2_3_4() {
 }
 
 #[test]
+fn every_variant_pauses_and_resumes_endless() {
+    for runtime in RUST {
+        let run = run(&[runtime]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let lines = run.lines();
+        assert_eq!(lines[SEQUENCE.len()..SEQUENCE.len() + 2], ENDLESS, "{runtime}");
+    }
+}
+
+#[test]
 fn only_sync_drives_an_async_fn_by_hand() {
     let sync = run(&["sync"]);
     assert!(sync.success(), "{}", sync.stderr());
-    assert_eq!(sync.lines()[SEQUENCE.len()..], BY_HAND);
+    assert_eq!(sync.lines()[SEQUENCE.len() + ENDLESS.len()..], BY_HAND);
     for runtime in &RUST[1..] {
         let other = run(&[runtime]);
-        assert_eq!(other.lines().len(), SEQUENCE.len(), "{runtime} printed more than the sequence");
+        assert_eq!(
+            other.lines().len(),
+            SEQUENCE.len() + ENDLESS.len(),
+            "{runtime} printed more than the sequence and endless()"
+        );
     }
 }
 

@@ -1,15 +1,21 @@
-//! `queue`: the tutorial's producer/consumer program (`asyncq.py`), and a channel bench.
+//! `queue`: the tutorial's producer/consumer programs, and a channel bench.
 //!
-//! Producers put random items on a queue, napping 1 to 5 tutorial seconds before each;
-//! consumers nap, then take the next item and say how long it waited. When every producer is
-//! done and every item has been taken, the consumers stop and the program reports its time.
+//! The 2025 edition's `queued.py` (the default): one producer fetches three users, each after
+//! `uniform(0.5, 2.0)` tutorial seconds, and puts them on a queue; three consumers take them
+//! and fetch each one's posts; a `None` per consumer, the sentinel, tells them to stop.
+//!
+//! The 2018 edition's `asyncq.py` (`--edition 2018`): producers put random items on a queue,
+//! napping 1 to 5 tutorial seconds before each; consumers nap, then take the next item and say
+//! how long it waited. When every producer is done and every item has been taken, the
+//! consumers stop and the program reports its time.
 //!
 //! `--bench N` moves N numbers from one producer to one consumer through an unbounded queue
 //! and through queues of capacity 100 and 1, and prints items per second.
 //!
 //! ```text
 //! just run queue                   # every variant, then the comparison table
-//! just run queue tokio -p 2 -c 3   # one variant, in-process
+//! just run queue --edition 2018    # asyncq.py: five producers, ten consumers
+//! just run queue tokio -p 2 -c 3 --edition 2018   # one variant, in-process
 //! just run queue --bench 1000000   # throughput, per runtime and capacity
 //! ```
 
@@ -22,17 +28,46 @@ use walkthrough::{Context, Example, Runtime};
 mod bench;
 mod variants;
 
+/// Which edition of the tutorial's program runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough": asyncq.py, -p producers, -c consumers
+    #[value(name = "2018")]
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough": queued.py, users through a queue
+    #[value(name = "2025")]
+    Y2025,
+}
+
+/// Each variant file declares its own `Edition`, with the same two values.
+macro_rules! editions_of {
+    ($($module:ident),+) => {$(
+        impl From<Edition> for variants::$module::Edition {
+            fn from(edition: Edition) -> Self {
+                match edition {
+                    Edition::Y2018 => Self::Y2018,
+                    Edition::Y2025 => Self::Y2025,
+                }
+            }
+        }
+    )+};
+}
+editions_of!(threads, tokio, smol, async_std, futures);
+
 /// The flags of this example.
 #[derive(clap::Args, Debug, Clone)]
 struct QueueArgs {
-    /// Number of producers (1 to 1000)
-    #[arg(short = 'p', long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+    /// Number of producers, in the 2018 program (1 to 1000) [default: 5]
+    #[arg(short = 'p', long, value_name = "N", allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=1000))]
-    nprod: u16,
-    /// Number of consumers (1 to 1000)
-    #[arg(short = 'c', long, value_name = "N", default_value_t = 10, allow_negative_numbers = true,
+    nprod: Option<u16>,
+    /// Number of consumers, in the 2018 program (1 to 1000) [default: 10]
+    #[arg(short = 'c', long, value_name = "N", allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=1000))]
-    ncon: u16,
+    ncon: Option<u16>,
+    /// Which edition of the tutorial's program to run
+    #[arg(long, value_name = "YEAR", default_value = "2025")]
+    edition: Edition,
     /// Throughput mode: move N items from one producer to one consumer, through an unbounded
     /// queue and queues of capacity 100 and 1, and print items per second
     #[arg(long, value_name = "N", conflicts_with_all = ["nprod", "ncon"], allow_negative_numbers = true,
@@ -41,26 +76,41 @@ struct QueueArgs {
 }
 
 fn main() -> ExitCode {
-    Example::new("queue", "producers and consumers around one queue (asyncq), and a channel bench")
-        .default_unit(Duration::from_millis(50))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
-        .timeline_marks(mark)
-        // The producers' naps and the consumers' work: 15 to 26 tutorial seconds a row.
-        .length(|args: &QueueArgs, _: Runtime| if args.bench.is_some() { 0.0 } else { 40.0 })
-        .instead(|cx: &Context<QueueArgs>| cx.args.bench.map(|items| bench::run(cx.runtime, items)))
-        .run(walkthrough::variants! {
-            |cx: Context<QueueArgs>| Params {
-                unit: cx.unit,
-                seed: cx.seed,
-                nprod: usize::from(cx.args.nprod),
-                ncon: usize::from(cx.args.ncon),
-            };
-            Threads => variants::threads,
-            Tokio => variants::tokio.check(),
-            Smol => variants::smol,
-            AsyncStd => variants::async_std.check(),
-            Futures => variants::futures,
-        })
+    Example::new(
+        "queue",
+        "producers and consumers around one queue: queued.py (2025), asyncq.py (2018), a channel bench",
+    )
+    .default_unit(Duration::from_millis(50))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/queue_peer.py"))
+    .timeline_marks(mark)
+    // 2018: the producers' naps and the consumers' work, 15 to 26 tutorial seconds a row;
+    // 2025: at most 2 + 2.
+    .length(|args: &QueueArgs, _: Runtime| match (args.bench, args.edition) {
+        (Some(_), _) => 0.0,
+        (None, Edition::Y2018) => 40.0,
+        (None, Edition::Y2025) => 5.0,
+    })
+    .limits(|args: &QueueArgs| match (args.edition, args.nprod.or(args.ncon)) {
+        (Edition::Y2025, Some(_)) => Err("-p and -c set the 2018 program's producers and consumers: the \
+                 2025 one has one producer and a consumer per user (add --edition 2018)"
+            .to_owned()),
+        _ => Ok(()),
+    })
+    .instead(|cx: &Context<QueueArgs>| cx.args.bench.map(|items| bench::run(cx.runtime, items)))
+    .run(walkthrough::variants! {
+        |cx: Context<QueueArgs>| Params {
+            unit: cx.unit,
+            seed: cx.seed,
+            nprod: usize::from(cx.args.nprod.unwrap_or(5)),
+            ncon: usize::from(cx.args.ncon.unwrap_or(10)),
+            edition: cx.args.edition.into(),
+        };
+        Threads => variants::threads,
+        Tokio => variants::tokio.check(),
+        Smol => variants::smol,
+        AsyncStd => variants::async_std.check(),
+        Futures => variants::futures,
+    })
 }
 
 /// `--timeline`: one row per producer and consumer, `+` where it put an item, `o` where it took

@@ -1,6 +1,9 @@
-//! Runs the built `queue` binary for every runtime and checks what it prints: every item put is
-//! taken exactly once, the naps and items follow the seed, the program ends after its last
-//! producer, and `--bench` prints well-formed lines. Lines from concurrent tasks come in an
+//! Runs the built `queue` binary for every runtime and checks what it prints. The 2025
+//! edition's `queued.py`: each user fetched, queued and taken once, the sentinels ending the
+//! consumers, Python's lines on one thread. The 2018 edition's `asyncq.py` (most tests here:
+//! `run` adds `--edition 2018`): every item put is taken exactly once, the naps and items
+//! follow the seed, the program ends after its last producer. And `--bench` prints
+//! well-formed lines. Lines from concurrent tasks come in an
 //! order the scheduler picks, so they are compared as multisets; times only as loose bounds.
 
 use std::collections::BTreeMap;
@@ -10,8 +13,79 @@ use testing::{Run, check_docs_output_unordered, number_after, workspace_root};
 const BIN: &str = env!("CARGO_BIN_EXE_queue");
 const RUNTIMES: [&str; 5] = ["threads", "tokio", "smol", "async-std", "futures"];
 
+/// Runs the binary with `args`, in the 2018 edition unless `args` names one.
 fn run(args: &[&str]) -> Run {
+    let mut args = args.to_vec();
+    if !args.contains(&"--edition") {
+        args.extend(["--edition", "2018"]);
+    }
     Run::new(BIN, args)
+}
+
+/// What CPython 3.11 prints for the 2025 edition's `queued.py` with seed 444 (at 100ms): the
+/// producer's three `uniform(0.5, 2.0)` draws come first (0.96, 0.52, 1.23), then each
+/// consumer's, in the order the users arrive.
+const PYTHON_2025_444: [&str; 18] = [
+    "Producer: fetching user by user_id=1...",
+    "Producer: fetching user by user_id=2...",
+    "Producer: fetching user by user_id=3...",
+    "Producer: fetched user with user_id=2 (done in 0.5s)",
+    "Consumer: retrieving posts for User2...",
+    "Producer: fetched user with user_id=1 (done in 1.0s)",
+    "Consumer: retrieving posts for User1...",
+    "Producer: fetched user with user_id=3 (done in 1.2s)",
+    "Consumer: retrieving posts for User3...",
+    "Consumer: got 2 posts by User2 (done in 1.8s):",
+    "  - Post 1 by User2",
+    "  - Post 2 by User2",
+    "Consumer: got 2 posts by User1 (done in 1.6s):",
+    "  - Post 1 by User1",
+    "  - Post 2 by User1",
+    "Consumer: got 2 posts by User3 (done in 1.5s):",
+    "  - Post 1 by User3",
+    "  - Post 2 by User3",
+];
+
+/// The 2025 program's total, from its last line, after checking the blank line before it.
+fn total_2025(runtime: &str, run: &Run) -> f64 {
+    assert!(run.success(), "{runtime}: {}", run.stderr());
+    let lines = run.lines();
+    assert_eq!(lines.len(), 20, "{runtime}: {lines:?}");
+    assert_eq!(lines[18], "", "{runtime}: {lines:?}");
+    assert!(lines[19].starts_with("==> Total time: ") && lines[19].ends_with(" seconds"), "{runtime}");
+    number_after(&lines[19], "Total time:").unwrap_or_else(|| panic!("{runtime}: {}", lines[19]))
+}
+
+#[test]
+fn queued_2025_prints_pythons_lines_on_one_thread() {
+    for runtime in ["tokio", "smol", "futures", "python"] {
+        // 100 ms: the closest two wake-ups are 0.1 tutorial seconds apart.
+        let run = Run::new(BIN, [runtime, "--unit", "100ms"]);
+        if run.python_skipped() {
+            continue;
+        }
+        let total = total_2025(runtime, &run);
+        assert_eq!(run.lines()[..18], PYTHON_2025_444, "{runtime}");
+        // The last user arrives at 1.23 and its posts take 1.45: 2.68 seconds, not the sum.
+        assert!((2.67..3.5).contains(&total), "{runtime}: {total}");
+    }
+}
+
+#[test]
+fn queued_2025_hands_every_user_to_one_consumer_on_every_runtime() {
+    for runtime in RUNTIMES {
+        let run = Run::new(BIN, [runtime, "--unit", "20ms"]);
+        let total = total_2025(runtime, &run);
+        assert!((2.67..3.8).contains(&total), "{runtime}: {total}");
+        // On several threads, who draws first when two wake together is the OS's choice: the
+        // same lines, but a delay may go to another user. Compare them without the delays.
+        let strip = |l: &str| l.split(" (done in").next().unwrap_or_default().to_owned();
+        let mut lines: Vec<String> = run.lines()[..18].iter().map(|l| strip(l)).collect();
+        let mut expected: Vec<String> = PYTHON_2025_444.iter().map(|l| strip(l)).collect();
+        lines.sort();
+        expected.sort();
+        assert_eq!(lines, expected, "{runtime}");
+    }
 }
 
 /// What one run of the producer/consumer program printed, taken apart.
@@ -293,6 +367,8 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--bench", "1e6"]).assert_usage_error("--bench");
     run(&["--bench", "10", "-p", "3"]).assert_usage_error("cannot be used with");
     run(&["rayon"]).assert_usage_error("possible values: threads, tokio, smol, async-std, futures, python");
+    Run::new(BIN, ["-p", "3"]).assert_usage_error("add --edition 2018");
+    Run::new(BIN, ["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
 }
 
 #[test]
@@ -308,12 +384,16 @@ fn help_lists_the_flags_and_runtimes() {
 #[test]
 fn docs_output_is_fresh() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
+    let queued = Run::new(BIN, ["tokio"]);
+    assert!(queued.success(), "{}", queued.stderr());
+    check_docs_output_unordered(&root.join("docs/src/outputs/queue.txt"), &queued.stdout());
+
     let one = run(&["tokio", "-p", "2", "-c", "4"]);
     assert!(one.success(), "{}", one.stderr());
-    check_docs_output_unordered(&root.join("docs/src/outputs/queue.txt"), &one.stdout());
+    check_docs_output_unordered(&root.join("docs/src/outputs/queue-2018.txt"), &one.stdout());
 
-    // The table of a default run; the variants' own lines are left out.
-    let all = run(&RUNTIMES);
+    // The table of a default run (2025); the variants' own lines are left out.
+    let all = Run::new(BIN, RUNTIMES);
     assert!(all.success(), "{}", all.stderr());
     let stdout = all.stdout();
     let table = all.table_text();

@@ -1,32 +1,73 @@
 //! `rand`: three coroutines draw random numbers until one beats their threshold.
 //!
-//! `makerandom(idx)` for idx 1, 2 and 3 draws `randint(0, 10)` until the value is above
-//! `10 - idx`, sleeping `idx` tutorial seconds after each miss. The three run concurrently and
+//! `makerandom(idx)` for idx 1, 2 and 3 draws `randint(0, 10)` until the value is above its
+//! threshold (9, 8, 8 in the 2025 edition, the default; 9, 8, 7 in 2018's: `10 - idx`),
+//! sleeping `idx` tutorial seconds after each miss. The three run concurrently and
 //! share one Python-compatible generator seeded with `--seed` (444, as in the tutorial), so
 //! which coroutine gets which number depends on the order in which they wake.
 //!
 //! ```text
-//! just run rand          # every variant, then the comparison table
-//! just run rand smol     # one variant, in-process
+//! just run rand                  # every variant, the 2025 program, then the table
+//! just run rand --edition 2018   # the 2018 program
+//! just run rand smol             # one variant, in-process
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use walkthrough::timeline::Mark;
-use walkthrough::{Context, Example, NoArgs, Runtime};
+use walkthrough::{Context, Example, Runtime};
 
 mod variants;
 
+/// Which edition of the tutorial's program runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough": thresholds 9, 8, 7
+    #[value(name = "2018")]
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough": thresholds 9, 8, 8
+    #[value(name = "2025")]
+    Y2025,
+}
+
+// `rand`'s own flags. (A `///` comment here would become the `--help` about line.)
+#[derive(clap::Args, Debug, Clone)]
+struct Args {
+    /// Which edition of the tutorial's program to run
+    #[arg(long, value_name = "YEAR", default_value = "2025")]
+    edition: Edition,
+}
+
+/// Each variant file declares its own `Edition`, with the same two values.
+macro_rules! editions_of {
+    ($($module:ident),+) => {$(
+        impl From<Edition> for variants::$module::Edition {
+            fn from(edition: Edition) -> Self {
+                match edition {
+                    Edition::Y2018 => Self::Y2018,
+                    Edition::Y2025 => Self::Y2025,
+                }
+            }
+        }
+    )+};
+}
+editions_of!(sync, threads, tokio, smol, async_std, futures);
+
 fn main() -> ExitCode {
-    Example::new("rand", "random coroutines racing to beat a threshold, sharing one generator")
+    Example::new("rand", "random coroutines racing to beat a threshold: rand.py, 2018 or 2025 (--edition)")
         .default_unit(Duration::from_millis(100))
         .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
         .timeline_marks(timeline_mark)
         // A default run takes 12 to 24 tutorial seconds a row (sync, python); with room to spare.
-        .length(|_: &NoArgs, _: Runtime| 40.0)
+        .length(|_: &Args, _: Runtime| 40.0)
         .run(walkthrough::variants! {
-            |cx: Context<NoArgs>| Params { unit: cx.unit, seed: cx.seed, color: cx.color };
+            |cx: Context<Args>| Params {
+                unit: cx.unit,
+                seed: cx.seed,
+                color: cx.color,
+                edition: cx.args.edition.into(),
+            };
             Sync => variants::sync,
             Threads => variants::threads,
             Tokio => variants::tokio,

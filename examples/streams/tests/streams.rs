@@ -38,12 +38,13 @@ fn collected(run: &Run) -> [Collected; 3] {
 }
 
 const G: &str = "[1, 2, 4, 8, 16, 32, 64, 128]";
-const F: &str = "[1, 4, 16, 64]";
+/// The items with `not (j // 3 % 5)`, the filter of both editions' programs.
+const F: &str = "[1, 2, 16, 32]";
 
 /// Every variant's `g` and `f`: the lists exactly, and the time of one sleep per item at least.
 fn check_comprehensions(runtime: &str, [g, f, _]: &[Collected; 3]) {
     assert_eq!(g.list, G, "{runtime}: g");
-    assert_eq!(f.list, F, "{runtime}: f (the items with j % 3 == 1)");
+    assert_eq!(f.list, F, "{runtime}: f (the items with not (j // 3 % 5))");
     for (name, it) in [("g", g), ("f", f)] {
         // The sleeps run one after another: their sum is a floor (printed to 0.01).
         assert!(
@@ -88,7 +89,7 @@ fn sync_has_no_concurrent_form() {
 #[test]
 fn every_variant_collects_the_same_lists_for_any_length() {
     let lists = |run: &Run| -> Vec<String> { collected(run).map(|c| c.list).to_vec() };
-    for (up_to, g, f) in [("0", "[]", "[]"), ("1", "[1]", "[1]"), ("3", "[1, 2, 4]", "[1, 4]")] {
+    for (up_to, g, f) in [("0", "[]", "[]"), ("1", "[1]", "[1]"), ("3", "[1, 2, 4]", "[1, 2]")] {
         for runtime in RUST {
             let run = run(&[runtime, "--unit", "2ms", "--up-to", up_to]);
             assert!(run.success(), "{runtime} --up-to {up_to}: {}", run.stderr());
@@ -99,6 +100,32 @@ fn every_variant_collects_the_same_lists_for_any_length() {
     let run = run(&["futures", "--unit", "1ms", "--up-to", "63"]);
     assert!(run.success(), "{}", run.stderr());
     assert!(collected(&run)[2].list.ends_with(", 4611686018427387904]"), "{}", run.stdout());
+}
+
+#[test]
+fn each_edition_collects_its_programs_lists() {
+    let editions = [
+        (None, "[1, 2, 4, 8, 16]", "[1, 2, 16]"),
+        (Some("2025"), "[1, 2, 4, 8, 16]", "[1, 2, 16]"),
+        (Some("2018"), "[1, 2, 4, 8, 16, 32, 64, 128, 256, 512]", "[1, 2, 16, 32, 256, 512]"),
+    ];
+    for runtime in RUST.into_iter().chain(["python"]) {
+        for (edition, g, f) in editions {
+            let mut args = vec![runtime, "--unit", "2ms"];
+            args.extend(edition.map(|year| ["--edition", year]).iter().flatten());
+            let run = run(&args);
+            assert!(run.success(), "{args:?}: {}", run.stderr());
+            if run.python_skipped() {
+                continue;
+            }
+            let [got_g, got_f, got_c] = collected(&run);
+            assert_eq!(
+                [got_g.list.as_str(), got_f.list.as_str(), got_c.list.as_str()],
+                [g, f, g],
+                "{args:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -148,6 +175,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["rayon"])
         .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["--edition", "2019"]).assert_usage_error("possible values: 2018, 2025");
 }
 
 #[test]
@@ -156,5 +184,13 @@ fn docs_output_is_fresh() {
     let run = run(&RUST);
     assert!(run.success(), "{}", run.stderr());
     let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/streams.txt");
+    check_docs_output(&path, &run.stdout());
+}
+
+#[test]
+fn docs_output_2018_is_fresh() {
+    let run = run(&["tokio", "--edition", "2018"]);
+    assert!(run.success(), "{}", run.stderr());
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/streams-2018.txt");
     check_docs_output(&path, &run.stdout());
 }

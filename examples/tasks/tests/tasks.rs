@@ -265,14 +265,72 @@ fn every_demo_runs_in_order_and_stderr_stays_quiet() {
                 labels.push(label);
             }
         }
-        assert_eq!(labels, ["lazy", "start", "drop", "cancel", "panic", "nest", "exit"], "{runtime}");
+        assert_eq!(
+            labels,
+            [
+                "type(task)",
+                "task.done()",
+                "result",
+                "lazy",
+                "start",
+                "drop",
+                "cancel",
+                "panic",
+                "nest",
+                "exit"
+            ],
+            "{runtime}"
+        );
         // The demos silence or replace the panic hook: no panic message leaks to stderr.
         assert_eq!(run.stderr(), "", "{runtime}");
     }
 }
 
+/// The type each runtime's `spawn` returns, as `type_name` spells it.
+fn task_type(runtime: &str) -> &'static str {
+    match runtime {
+        "tokio" => "tokio::runtime::task::join::JoinHandle<alloc::vec::Vec<u32>>",
+        "smol" => "async_task::task::Task<alloc::vec::Vec<u32>>",
+        "async-std" => "async_std::task::join_handle::JoinHandle<alloc::vec::Vec<u32>>",
+        "futures" => "futures_util::future::future::remote_handle::RemoteHandle<alloc::vec::Vec<u32>>",
+        _ => "<class '_asyncio.Task'>",
+    }
+}
+
+#[test]
+fn the_2025_program_asks_about_the_task_before_awaiting_it() {
+    for runtime in runtimes() {
+        let lines = output(runtime).lines();
+        assert_eq!(
+            lines[..3],
+            [
+                format!("type(task) = {}", task_type(runtime)),
+                "task.done() = False".into(),
+                "result: [1, 2, 3]".into()
+            ],
+            "{runtime}"
+        );
+    }
+}
+
+#[test]
+fn the_2018_program_asks_after_awaiting_it() {
+    for runtime in runtimes() {
+        let run = Run::new(BIN, [runtime, "--unit", UNIT, "--edition", "2018"]);
+        assert!(run.success(), "{runtime}: {}", run.stderr());
+        let lines = run.lines();
+        assert_eq!(
+            lines[..2],
+            [format!("t: type {}", task_type(runtime)), "t done: True".into()],
+            "{runtime}"
+        );
+        assert!(lines[2].starts_with("lazy: "), "{runtime}: {lines:?}");
+    }
+}
+
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
+    Run::new(BIN, ["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
     Run::new(BIN, ["threads"]).assert_usage_error("possible values: tokio, smol, async-std, futures, python");
     Run::new(BIN, ["--unit", "0"]).assert_usage_error("greater than zero");
     Run::new(BIN, ["--unit", "fast"]).assert_usage_error("expected a number");

@@ -1,7 +1,9 @@
 //! `chained` in plain sequential Rust: the baseline.
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
-//! "Async IO in Python: A Complete Walkthrough". Each chain still runs part1 and then part2,
+//! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
+//! `fetch_user` then `fetch_posts`, per user). Each chain still runs part1 and then part2,
 //! but the chains also run one after another, so the program takes the sum of every sleep.
 //! With one caller at a time, the generator is a plain `&mut` borrow.
 //!
@@ -23,13 +25,35 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the tutorial runs 9 6 3); a number only names its chain.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
     pub ns: Vec<u32>,
+    /// Which edition's program runs.
+    pub edition: Edition,
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    pub phases: bool,
+}
+
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
+    /// `randint(0, 10)` seconds each.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
+    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100), seed: 444, ns: vec![1, 2, 3] }
+        Params {
+            unit: Duration::from_millis(100),
+            seed: 444,
+            ns: vec![1, 2, 3],
+            edition: Edition::Y2025,
+            phases: false,
+        }
     }
 }
 
@@ -67,8 +91,17 @@ fn chain(n: u32, rng: &mut PyRandom, unit: Duration) {
 }
 // ANCHOR_END: chain
 
-// ANCHOR: main
+/// The edition's program, or 2018's `phases.py`.
 pub fn run(params: Params) {
+    match (params.phases, params.edition) {
+        (true, _) => phases(params.unit),
+        (false, Edition::Y2018) => chained_2018(&params),
+        (false, Edition::Y2025) => users_2025(&params),
+    }
+}
+
+// ANCHOR: main
+fn chained_2018(params: &Params) {
     let mut rng = PyRandom::new(params.seed);
     let start = Instant::now();
     for &n in &params.ns {
@@ -78,3 +111,84 @@ pub fn run(params: Params) {
     println!("Program finished in {took:.2} seconds.");
 }
 // ANCHOR_END: main
+
+// ANCHOR: user
+/// A user, as the 2025 program's `fetch_user` makes it (its dict also holds the id, which
+/// nothing reads).
+struct User {
+    name: String,
+}
+
+/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
+fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
+    a + (b - a) * rng.random()
+}
+// ANCHOR_END: user
+
+// ANCHOR: users
+fn fetch_user(user_id: u32, rng: &mut PyRandom, unit: Duration) -> User {
+    let delay = uniform(rng, 0.5, 2.0);
+    println!("User coro: fetching user by user_id={user_id}...");
+    thread::sleep(unit.mul_f64(delay));
+    let user = User { name: format!("User{user_id}") };
+    println!("User coro: fetched user with user_id={user_id} (done in {delay:.1}s).");
+    user
+}
+
+fn fetch_posts(user: &User, rng: &mut PyRandom, unit: Duration) {
+    let delay = uniform(rng, 0.5, 2.0);
+    println!("Post coro: retrieving posts for {}...", user.name);
+    thread::sleep(unit.mul_f64(delay));
+    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    for post in &posts {
+        println!(" - {post}");
+    }
+}
+// ANCHOR_END: users
+
+// ANCHOR: users_main
+fn get_user_with_posts(user_id: u32, rng: &mut PyRandom, unit: Duration) {
+    let user = fetch_user(user_id, rng, unit);
+    fetch_posts(&user, rng, unit);
+}
+
+fn users_2025(params: &Params) {
+    let mut rng = PyRandom::new(params.seed);
+    let start = Instant::now();
+    for &user_id in &params.ns {
+        get_user_with_posts(user_id, &mut rng, params.unit);
+    }
+    let took = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!();
+    println!("==> Total time: {took:.2} seconds");
+}
+// ANCHOR_END: users_main
+
+// ANCHOR: phases
+fn phase1(callerid: char, unit: Duration) -> String {
+    println!("phase 1 called from {callerid}");
+    thread::sleep(unit * 2);
+    "result1".to_owned()
+}
+
+fn phase2(callerid: char, arg: &str, unit: Duration) -> String {
+    println!("phase 2 called from {callerid}");
+    thread::sleep(unit * 2);
+    format!("result2 derived from {arg}")
+}
+
+/// One caller's two phases, the second fed by the first.
+fn outer(callerid: char, unit: Duration) -> (String, String) {
+    println!("outer called from {callerid}");
+    let r1 = phase1(callerid, unit);
+    let r2 = phase2(callerid, &r1, unit);
+    (r1, r2)
+}
+
+/// 2018's `phases.py`: three callers, each through both phases. Like the original, it prints
+/// only the calls, not the results it collects.
+fn phases(unit: Duration) {
+    let _results: Vec<_> = ['A', 'B', 'C'].into_iter().map(|callerid| outer(callerid, unit)).collect();
+}
+// ANCHOR_END: phases

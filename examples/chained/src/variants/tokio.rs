@@ -1,7 +1,9 @@
 //! `chained` on tokio, one task per chain on a single thread.
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
-//! "Async IO in Python: A Complete Walkthrough". Like `asyncio.gather`, which wraps each
+//! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
+//! `fetch_user` then `fetch_posts`, per user). Like `asyncio.gather`, which wraps each
 //! coroutine in a task, each chain is spawned as its own task. The runtime is the
 //! current-thread flavour with a `LocalSet`: every task runs on this one thread, as on
 //! asyncio's loop, so they can share the generator as a plain `Rc<RefCell<..>>` (the
@@ -29,13 +31,35 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the tutorial runs 9 6 3); a number only names its chain.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
     pub ns: Vec<u32>,
+    /// Which edition's program runs.
+    pub edition: Edition,
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    pub phases: bool,
+}
+
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
+    /// `randint(0, 10)` seconds each.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
+    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100), seed: 444, ns: vec![1, 2, 3] }
+        Params {
+            unit: Duration::from_millis(100),
+            seed: 444,
+            ns: vec![1, 2, 3],
+            edition: Edition::Y2025,
+            phases: false,
+        }
     }
 }
 
@@ -77,9 +101,18 @@ async fn chain(n: u32, rng: SharedRng, unit: Duration) {
 }
 // ANCHOR_END: chain
 
+/// The edition's program, or 2018's `phases.py`.
+pub fn run(params: Params) -> Result<(), JoinError> {
+    match (params.phases, params.edition) {
+        (true, _) => phases(params.unit),
+        (false, Edition::Y2018) => chained_2018(params),
+        (false, Edition::Y2025) => users_2025(params),
+    }
+}
+
 // ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
-pub async fn run(params: Params) -> Result<(), JoinError> {
+async fn chained_2018(params: Params) -> Result<(), JoinError> {
     let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
     let start = Instant::now();
     // `spawn_local` takes futures that are not `Send`; it needs a `LocalSet` to run them.
@@ -101,3 +134,103 @@ pub async fn run(params: Params) -> Result<(), JoinError> {
     Ok(())
 }
 // ANCHOR_END: main
+
+// ANCHOR: user
+/// A user, as the 2025 program's `fetch_user` makes it (its dict also holds the id, which
+/// nothing reads).
+struct User {
+    name: String,
+}
+
+/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
+fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
+    a + (b - a) * rng.random()
+}
+// ANCHOR_END: user
+
+// ANCHOR: users
+async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
+    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    println!("User coro: fetching user by user_id={user_id}...");
+    sleep(unit.mul_f64(delay)).await;
+    let user = User { name: format!("User{user_id}") };
+    println!("User coro: fetched user with user_id={user_id} (done in {delay:.1}s).");
+    user
+}
+
+async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
+    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    println!("Post coro: retrieving posts for {}...", user.name);
+    sleep(unit.mul_f64(delay)).await;
+    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    for post in &posts {
+        println!(" - {post}");
+    }
+}
+// ANCHOR_END: users
+
+// ANCHOR: users_main
+async fn get_user_with_posts(user_id: u32, rng: SharedRng, unit: Duration) {
+    let user = fetch_user(user_id, &rng, unit).await;
+    fetch_posts(&user, &rng, unit).await;
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn users_2025(params: Params) -> Result<(), JoinError> {
+    let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
+    let start = Instant::now();
+    LocalSet::new()
+        .run_until(async {
+            let users: Vec<_> = params
+                .ns
+                .iter()
+                .map(|&id| task::spawn_local(get_user_with_posts(id, Rc::clone(&rng), params.unit)))
+                .collect();
+            for user in users {
+                user.await?;
+            }
+            Ok::<_, JoinError>(())
+        })
+        .await?;
+    let took = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!();
+    println!("==> Total time: {took:.2} seconds");
+    Ok(())
+}
+// ANCHOR_END: users_main
+
+// ANCHOR: phases
+async fn phase1(callerid: char, unit: Duration) -> String {
+    println!("phase 1 called from {callerid}");
+    sleep(unit * 2).await;
+    "result1".to_owned()
+}
+
+async fn phase2(callerid: char, arg: &str, unit: Duration) -> String {
+    println!("phase 2 called from {callerid}");
+    sleep(unit * 2).await;
+    format!("result2 derived from {arg}")
+}
+
+/// One caller's two phases, the second fed by the first.
+async fn outer(callerid: char, unit: Duration) -> (String, String) {
+    println!("outer called from {callerid}");
+    let r1 = phase1(callerid, unit).await;
+    let r2 = phase2(callerid, &r1, unit).await;
+    (r1, r2)
+}
+
+/// 2018's `phases.py`: three callers, each a task, as `gather` makes them; tasks that wake
+/// together run in the order their timers fire (`join!` would rotate which it polls first).
+/// Like the original, it prints only the calls, not the results it collects.
+#[tokio::main(flavor = "current_thread")]
+async fn phases(unit: Duration) -> Result<(), JoinError> {
+    let callers = ['A', 'B', 'C'].map(|callerid| tokio::spawn(outer(callerid, unit)));
+    let mut _results = Vec::new();
+    for caller in callers {
+        _results.push(caller.await?);
+    }
+    Ok(())
+}
+// ANCHOR_END: phases

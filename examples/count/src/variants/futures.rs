@@ -1,7 +1,8 @@
 //! `count` on the `futures` crate's executor.
 //!
-//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough".
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's "Async IO
+//! in Python: A Complete Walkthrough" (2018) and "Coroutines and Coroutine Functions" in
+//! "Python's asyncio: A Hands-On Walkthrough" (2025).
 //! `futures::executor::block_on` can poll futures but knows nothing of time or IO:
 //! the sleep comes from `futures-timer`, whose `Delay` is woken by a helper thread.
 //! `futures::join!` polls the three calls together, like `asyncio.gather`.
@@ -18,11 +19,23 @@ use futures_timer::Delay;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's program runs: 2025 sleeps again after "Two".
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
+/// copy of this file, change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(250) }
+        Params { unit: Duration::from_millis(250), edition: Edition::Y2025 }
     }
 }
 
@@ -35,6 +48,9 @@ async fn count(params: Params) {
     println!("One");
     Delay::new(params.unit).await;
     println!("Two");
+    if params.edition == Edition::Y2025 {
+        Delay::new(params.unit).await;
+    }
 }
 // ANCHOR_END: count
 

@@ -1,8 +1,10 @@
 //! `count` in plain sequential Rust: the baseline.
 //!
-//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (its `countsync.py`).
-//! Nothing here can run while `thread::sleep` waits, so three calls take three seconds.
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's "Async IO
+//! in Python: A Complete Walkthrough" (2018) and "Coroutines and Coroutine Functions" in
+//! "Python's asyncio: A Hands-On Walkthrough" (2025): each edition's `countsync.py`.
+//! Nothing here can run while `thread::sleep` waits, so three calls take three seconds
+//! (six in 2025, whose `count()` sleeps twice).
 //!
 //! Dependencies: none (std only)
 //! Run: `cargo run --release` (in this repository: `just run count sync`)
@@ -15,11 +17,23 @@ use std::time::{Duration, Instant};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's program runs: 2025 sleeps again after "Two".
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
+/// copy of this file, change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(250) }
+        Params { unit: Duration::from_millis(250), edition: Edition::Y2025 }
     }
 }
 
@@ -32,6 +46,9 @@ fn count(params: Params) {
     println!("One");
     thread::sleep(params.unit);
     println!("Two");
+    if params.edition == Edition::Y2025 {
+        thread::sleep(params.unit);
+    }
 }
 // ANCHOR_END: count
 

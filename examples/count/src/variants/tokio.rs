@@ -1,7 +1,8 @@
 //! `count` on tokio.
 //!
-//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (its `countasync.py`).
+//! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's "Async IO
+//! in Python: A Complete Walkthrough" (2018) and "Coroutines and Coroutine Functions" in
+//! "Python's asyncio: A Hands-On Walkthrough" (2025): each edition's `countasync.py`.
 //! `tokio::join!` polls the three futures together inside one task, like `asyncio.gather`.
 //! The runtime is the current-thread flavour: one thread, like asyncio's event loop, is all
 //! that waiting needs; the multi-thread flavour would add worker threads and change nothing.
@@ -18,11 +19,23 @@ use tokio::time::sleep;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's program runs: 2025 sleeps again after "Two".
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
+/// copy of this file, change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(250) }
+        Params { unit: Duration::from_millis(250), edition: Edition::Y2025 }
     }
 }
 
@@ -35,6 +48,9 @@ async fn count(params: Params) {
     println!("One");
     sleep(params.unit).await;
     println!("Two");
+    if params.edition == Edition::Y2025 {
+        sleep(params.unit).await;
+    }
 }
 // ANCHOR_END: count
 

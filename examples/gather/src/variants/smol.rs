@@ -1,7 +1,9 @@
 //! `gather` on smol.
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough", and with the asyncio reference's "Coroutines and Tasks" page.
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
+//! asyncio reference's "Coroutines and Tasks" page.
 //! smol keeps its combinators small: `future::zip` and `try_zip` join two futures, `future::or`
 //! races two; results "as completed" come through a channel that each task writes to. A smol
 //! `Task` is cancelled when it is dropped, and `task.cancel().await` cancels it and waits.
@@ -16,7 +18,7 @@
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use smol::{LocalExecutor, Timer, channel, future};
+use smol::{LocalExecutor, Task, Timer, channel, future};
 
 /// What the program runs with; `just run gather` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,11 +28,51 @@ pub struct Params {
     /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
     /// and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
+    /// Which edition's programs the demo opens with.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run gather --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
+    /// demo opens with its `gathers.py` and `as_completed.py`.
+    Y2025,
+}
+
+impl Edition {
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
+    /// for an empty list, which has neither.
+    fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
+        match self {
+            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
+            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+        }
+    }
+
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    fn slow(self) -> &'static [u32] {
+        match self {
+            Edition::Y2018 => &[10, 5, 0],
+            Edition::Y2025 => &[10, 5, 2],
+        }
+    }
+
+    /// How long `wait_for` waits for the slower call: half its time.
+    fn patience(self) -> u32 {
+        match self {
+            Edition::Y2018 => 5,
+            Edition::Y2025 => 1,
+        }
+    }
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), tasks: None }
+        Params { unit: Duration::from_millis(50), tasks: None, edition: Edition::Y2025 }
     }
 }
 
@@ -44,7 +86,7 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         // A `LocalExecutor` on this thread, driven by `block_on`: one thread, like asyncio's loop.
         None => {
             let ex = LocalExecutor::new();
-            smol::block_on(ex.run(demo(&ex, params.unit)))
+            smol::block_on(ex.run(demo(&ex, params)))
         }
         Some(tasks) => scale(params, tasks),
     };
@@ -53,45 +95,108 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 }
 
 // ANCHOR: coro
-/// Sleeps `max(seq)` units, then hands `seq` back reversed. An empty `seq` has no maximum:
-/// that is this example's failing task.
-async fn coro(seq: &'static [u32], unit: Duration) -> Result<Vec<u32>, &'static str> {
-    let max = seq.iter().max().ok_or("max() arg is an empty sequence")?;
-    Timer::after(unit * *max).await;
+/// Waits `max(seq)` units in 2018, `min(numbers)` in 2025, then hands the list back
+/// reversed. An empty list has neither: that is this example's failing task.
+async fn coro(seq: &'static [u32], params: Params) -> Result<Vec<u32>, &'static str> {
+    let wait = params.edition.wait(seq)?;
+    Timer::after(params.unit * wait).await;
     Ok(seq.iter().rev().copied().collect())
 }
 // ANCHOR_END: coro
 
 const A: &[u32] = &[3, 2, 1];
-const B: &[u32] = &[10, 5, 0];
 const EMPTY: &[u32] = &[];
 
-async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Error>> {
+async fn demo(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Error>> {
+    match params.edition {
+        Edition::Y2018 => gather_2018(ex, params).await?,
+        Edition::Y2025 => {
+            let clock = Clock::start(params.unit);
+            gathers(ex, params, clock).await?;
+            as_completed(ex, params, clock).await?;
+        }
+    }
+    waits(ex, params).await
+}
+
+/// What the demo's parts return.
+type Demo = Result<(), Box<dyn Error>>;
+
+// ANCHOR: gathers
+/// The 2025 edition's `gathers.py`: two tasks, zipped. The results come back in argument
+/// order, once the slower task is done.
+async fn gathers(ex: &LocalExecutor<'_>, params: Params, clock: Clock) -> Demo {
+    let mut task1 = ex.spawn(coro(params.edition.slow(), params));
+    let mut task2 = ex.spawn(coro(A, params));
+    println!("Start: {}", clock.now());
+    let (result1, result2) = future::zip(&mut task1, &mut task2).await;
+    println!("End: {}", clock.now());
+    let done = task1.is_finished() && task2.is_finished();
+    println!("Both tasks done: {}", python_bool(done));
+    println!("result: {:?}", [result1?, result2?]);
+    Ok(())
+}
+// ANCHOR_END: gathers
+
+// ANCHOR: as_completed_2025
+/// The 2025 edition's `as_completed.py`: the same two tasks, each result as soon
+/// as its task sends it.
+async fn as_completed(ex: &LocalExecutor<'_>, params: Params, clock: Clock) -> Demo {
+    let (done, finished) = channel::unbounded();
+    let tasks = [params.edition.slow(), A].map(|seq| {
+        let done = done.clone();
+        ex.spawn(async move { done.send(coro(seq, params).await).await })
+    });
+    drop(done); // the channel closes when the last task has sent its result and ended
+    println!("Start: {}", clock.now());
+    while let Ok(result) = finished.recv().await {
+        println!("result: {:?} completed at {}", result?, clock.now());
+    }
+    println!("End: {}", clock.now());
+    println!("Both tasks done: {}", python_bool(tasks.iter().all(Task::is_finished)));
+    Ok(())
+}
+// ANCHOR_END: as_completed_2025
+
+/// The 2018 edition's `gather` and `as_completed`, in this example's own lines.
+async fn gather_2018(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Error>> {
+    let unit = params.unit;
+    let slow = params.edition.slow();
     // Tutorial seconds since `start`.
     let units = |start: Instant| start.elapsed().as_secs_f64() / unit.as_secs_f64();
 
     // ANCHOR: gather
     let start = Instant::now();
-    let (a, b) = future::zip(coro(A, unit), coro(B, unit)).await;
+    let (a, b) = future::zip(coro(A, params), coro(slow, params)).await;
     println!("gather: {:?} at {:.2}", [a?, b?], units(start));
     // ANCHOR_END: gather
 
     // ANCHOR: as_completed
     let start = Instant::now();
     let (done, finished) = channel::unbounded();
-    for seq in [A, B] {
+    for seq in [A, slow] {
         let done = done.clone();
-        ex.spawn(async move { done.send(coro(seq, unit).await).await }).detach();
+        ex.spawn(async move { done.send(coro(seq, params).await).await }).detach();
     }
     drop(done); // the channel closes when the last task has sent its result
     while let Ok(result) = finished.recv().await {
         println!("as_completed: {:?} at {:.2}", result?, units(start));
     }
     // ANCHOR_END: as_completed
+    Ok(())
+}
+
+/// The demo's own part, in both editions: waiting for the first, with a timeout, and what
+/// an error does to a gather.
+async fn waits(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Error>> {
+    let unit = params.unit;
+    let slow = params.edition.slow();
+    // Tutorial seconds since `start`.
+    let units = |start: Instant| start.elapsed().as_secs_f64() / unit.as_secs_f64();
 
     // ANCHOR: first_completed
     let start = Instant::now();
-    let mut tasks = [ex.spawn(coro(A, unit)), ex.spawn(coro(B, unit))];
+    let mut tasks = [ex.spawn(coro(A, params)), ex.spawn(coro(slow, params))];
     let [a, b] = &mut tasks;
     let first = future::or(a, b).await?;
     let pending = tasks.iter().filter(|task| !task.is_finished()).count();
@@ -105,8 +210,8 @@ async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Erro
 
     // ANCHOR: wait_for
     let start = Instant::now();
-    let with_timeout = future::or(async { Some(coro(B, unit).await) }, async {
-        Timer::after(unit * 5).await;
+    let with_timeout = future::or(async { Some(coro(slow, params).await) }, async {
+        Timer::after(unit * params.edition.patience()).await;
         None
     });
     match with_timeout.await {
@@ -118,7 +223,7 @@ async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Erro
 
     // ANCHOR: fail_fast
     let start = Instant::now();
-    match future::try_zip(coro(A, unit), future::try_zip(coro(EMPTY, unit), coro(B, unit))).await {
+    match future::try_zip(coro(A, params), future::try_zip(coro(EMPTY, params), coro(slow, params))).await {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         // try_zip returned at the first error and dropped the two other futures.
         Err(error) => {
@@ -129,7 +234,7 @@ async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Erro
 
     // ANCHOR: return_exceptions
     let start = Instant::now();
-    let tasks: Vec<_> = [A, EMPTY, B].into_iter().map(|seq| ex.spawn(coro(seq, unit))).collect();
+    let tasks: Vec<_> = [A, EMPTY, slow].into_iter().map(|seq| ex.spawn(coro(seq, params))).collect();
     let mut results = Vec::new();
     for task in tasks {
         results.push(task.await);
@@ -137,6 +242,31 @@ async fn demo(ex: &LocalExecutor<'_>, unit: Duration) -> Result<(), Box<dyn Erro
     println!("gather return_exceptions: {results:?} at {:.2}", units(start));
     // ANCHOR_END: return_exceptions
     Ok(())
+}
+
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
+/// from the start of the run, so that two seconds read as two at any unit.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    start: Instant,
+    unit: Duration,
+}
+
+impl Clock {
+    fn start(unit: Duration) -> Clock {
+        Clock { start: Instant::now(), unit }
+    }
+
+    /// `HH:MM:SS` since the start, to the nearest tutorial second.
+    fn now(self) -> String {
+        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    }
+}
+
+/// `True` or `False`, as Python prints a `bool`.
+fn python_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
 }
 
 // ANCHOR: scale

@@ -1,7 +1,7 @@
 //! `generators` on async-std (legacy): the generator is a spawned task, with two channels.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for
 //! comparison. Its API mirrors std's, so this is the threads variant with `async` added:
 //! `task::spawn` for `thread::spawn`, `async_std::channel` for `mpsc`. The task runs on a global
 //! multi-threaded executor, so the generator and its caller may take turns on different threads;
@@ -71,6 +71,50 @@ impl Generator {
 }
 // ANCHOR_END: generator
 
+// ANCHOR: endless
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
+/// most one value ahead of the caller. Once the caller drops the receiver, `send` fails and
+/// the task returns.
+fn endless() -> Receiver<u32> {
+    let (values, received) = bounded(1);
+    task::spawn(async move {
+        for i in [9, 8, 7, 6].into_iter().cycle() {
+            if values.send(i).await.is_err() {
+                return;
+            }
+        }
+    });
+    received
+}
+
+/// Takes values until their total reaches 100, pauses, then takes three more.
+async fn pause_and_resume(e: &mut Receiver<u32>) {
+    let (mut total, mut taken) = (0, Vec::new());
+    while let Ok(i) = e.recv().await {
+        if total >= 100 {
+            break; // a pause: the task waits in `send`
+        }
+        taken.push(i);
+        total += i;
+    }
+    let mut resumed = Vec::new();
+    while resumed.len() < 3
+        && let Ok(i) = e.recv().await
+    {
+        resumed.push(i);
+    }
+    report(&taken, &resumed);
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: main
 pub fn run(params: Params) {
     task::block_on(async {
@@ -92,6 +136,7 @@ pub fn run(params: Params) {
             println!("for i in gen -> {index}");
         }
         println!("jumping_range({}) yielded {seen:?}", params.up_to);
+        pause_and_resume(&mut endless()).await;
     });
 }
 // ANCHOR_END: main

@@ -1,7 +1,7 @@
 //! `generators` on the `futures` crate: the generator is a `Stream`, with a side channel.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". No task here: the stream runs inside the caller's own poll, only when asked
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). No task here: the stream runs inside the caller's own poll, only when asked
 //! for its next item, as a Python generator runs only inside `next` or `send`. A `Stream` takes
 //! no resume value, so the jumps travel through an unbounded channel and each step takes the
 //! jump sent since the last one. `block_on` is the whole executor.
@@ -10,7 +10,7 @@
 //! Run: `cargo run --release` (in this repository: `just run generators futures`)
 
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
-use futures::stream::{self, LocalBoxStream, StreamExt};
+use futures::stream::{self, LocalBoxStream, Stream, StreamExt};
 
 /// What the program runs with; `just run generators` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +73,36 @@ impl Generator {
 }
 // ANCHOR_END: generator
 
+// ANCHOR: endless
+/// `endless()` as a stream, the async iterator: `cycle` repeats it forever, and it computes a
+/// value only when polled for one.
+fn endless() -> impl Stream<Item = u32> + Unpin {
+    stream::iter([9, 8, 7, 6]).cycle()
+}
+
+async fn pause_and_resume() {
+    let mut e = endless();
+    let (mut total, mut taken) = (0, Vec::new());
+    while let Some(i) = e.next().await {
+        if total >= 100 {
+            break; // a pause: `e` stays where it stopped
+        }
+        taken.push(i);
+        total += i;
+    }
+    let resumed: Vec<u32> = e.take(3).collect().await;
+    report(&taken, &resumed);
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: main
 pub fn run(params: Params) {
     futures::executor::block_on(async {
@@ -95,6 +125,7 @@ pub fn run(params: Params) {
             println!("for i in gen -> {index}");
         }
         println!("jumping_range({}) yielded {seen:?}", params.up_to);
+        pause_and_resume().await;
     });
 }
 // ANCHOR_END: main

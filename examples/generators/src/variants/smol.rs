@@ -1,7 +1,7 @@
 //! `generators` on smol: the generator is a task on a local executor, with two channels.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". The body is the threads variant's, made async: `yield` becomes "send the index,
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). The body is the threads variant's, made async: `yield` becomes "send the index,
 //! then await the next resumption" over `smol::channel` (async-channel). A smol `Task` is
 //! cancelled when dropped, so the generator keeps its task: dropping the generator stops it,
 //! much like Python's `gen.close()`.
@@ -71,6 +71,49 @@ impl Generator {
 }
 // ANCHOR_END: generator
 
+// ANCHOR: endless
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
+/// most one value ahead of the caller. Dropping the returned `Task` cancels it.
+fn endless(executor: &LocalExecutor<'_>) -> (Task<()>, Receiver<u32>) {
+    let (values, received) = bounded(1);
+    let task = executor.spawn(async move {
+        for i in [9, 8, 7, 6].into_iter().cycle() {
+            if values.send(i).await.is_err() {
+                return;
+            }
+        }
+    });
+    (task, received)
+}
+
+/// Takes values until their total reaches 100, pauses, then takes three more.
+async fn pause_and_resume(e: &mut Receiver<u32>) {
+    let (mut total, mut taken) = (0, Vec::new());
+    while let Ok(i) = e.recv().await {
+        if total >= 100 {
+            break; // a pause: the task waits in `send`
+        }
+        taken.push(i);
+        total += i;
+    }
+    let mut resumed = Vec::new();
+    while resumed.len() < 3
+        && let Ok(i) = e.recv().await
+    {
+        resumed.push(i);
+    }
+    report(&taken, &resumed);
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: main
 pub fn run(params: Params) {
     let executor = LocalExecutor::new();
@@ -93,6 +136,8 @@ pub fn run(params: Params) {
             println!("for i in gen -> {index}");
         }
         println!("jumping_range({}) yielded {seen:?}", params.up_to);
+        let (_task, mut e) = endless(&executor);
+        pause_and_resume(&mut e).await;
     }));
 }
 // ANCHOR_END: main

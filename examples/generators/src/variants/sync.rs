@@ -1,7 +1,7 @@
 //! `generators` in plain Rust: a generator written out as the state machine it compiles into.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". Stable Rust has no `yield` with a resume value, so `JumpingRange` keeps by hand
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). Stable Rust has no `yield` with a resume value, so `JumpingRange` keeps by hand
 //! what a generator keeps for you: where it paused (`State`) and the locals alive there
 //! (`index`). The compiler turns every `async fn` into the same kind of enum, and the second half
 //! of this file polls one by hand, with a waker that does nothing, to show it.
@@ -107,6 +107,36 @@ fn drive(params: Params) {
 }
 // ANCHOR_END: drive
 
+// ANCHOR: endless
+/// `endless()`: 9, 8, 7, 6, 9, 8, ... forever. An iterator is a paused generator: it computes
+/// its next value only when asked, so an endless one costs nothing until then.
+fn endless() -> impl Iterator<Item = u32> {
+    [9, 8, 7, 6].into_iter().cycle()
+}
+
+fn pause_and_resume() {
+    let mut e = endless();
+    let (mut total, mut taken) = (0, Vec::new());
+    for i in e.by_ref() {
+        if total >= 100 {
+            break; // a pause: `e` stays where it stopped
+        }
+        taken.push(i);
+        total += i;
+    }
+    let resumed: Vec<u32> = e.take(3).collect();
+    report(&taken, &resumed);
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: by_hand
 /// One suspension point: `Pending` the first time it is polled, `Ready` the next. Before it
 /// returns `Pending` it wakes its waker, asking to be polled again (a bare `yield` in a
@@ -168,6 +198,7 @@ fn drive_by_hand() {
 // ANCHOR: main
 pub fn run(params: Params) {
     drive(params);
+    pause_and_resume();
     println!();
     drive_by_hand();
 }

@@ -1,7 +1,7 @@
 //! `generators` with the generator on its own thread, talking over two channels.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". A thread has what a generator needs and a plain function lacks: a stack that
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). A thread has what a generator needs and a plain function lacks: a stack that
 //! survives a pause. The body below reads like the Python generator; `yield` becomes "send the
 //! index, then block until the caller resumes us". Both channels have no buffer, so the two
 //! threads take turns, as a generator and its caller do. The price: an OS thread per generator.
@@ -79,6 +79,47 @@ impl Iterator for Generator {
 }
 // ANCHOR_END: generator
 
+// ANCHOR: endless
+/// `endless()` on a thread: it hands over one value, then blocks in `send` until the caller
+/// asks for the next (a channel without a buffer is a rendezvous). Once the caller drops the
+/// receiver, `send` fails and the thread returns.
+fn endless<'scope>(scope: &'scope Scope<'scope, '_>) -> Receiver<u32> {
+    let (values, received) = sync_channel(0);
+    scope.spawn(move || {
+        for i in [9, 8, 7, 6].into_iter().cycle() {
+            if values.send(i).is_err() {
+                return;
+            }
+        }
+    });
+    received
+}
+
+fn pause_and_resume() {
+    thread::scope(|scope| {
+        let mut e = endless(scope).into_iter();
+        let (mut total, mut taken) = (0, Vec::new());
+        for i in e.by_ref() {
+            if total >= 100 {
+                break; // a pause: the thread waits in `send`
+            }
+            taken.push(i);
+            total += i;
+        }
+        let resumed: Vec<u32> = e.take(3).collect();
+        report(&taken, &resumed);
+    });
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: main
 pub fn run(params: Params) {
     // The scope joins the generator's thread: dropping `generator` closes its channels, which ends it.
@@ -102,5 +143,6 @@ pub fn run(params: Params) {
         }
         println!("jumping_range({}) yielded {seen:?}", params.up_to);
     });
+    pause_and_resume();
 }
 // ANCHOR_END: main

@@ -1,7 +1,7 @@
 //! `generators` on tokio: the generator is a task, resumed by messages.
 //!
 //! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough". Each `send` is a message carrying the jump and a `oneshot` sender for the
+//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). Each `send` is a message carrying the jump and a `oneshot` sender for the
 //! reply: the request/response shape tokio's own tutorial uses for a task that owns some state.
 //! The generator's body reads like the Python one; where Python yields, it answers the pending
 //! request and awaits the next one. The runtime is `current_thread`: the caller and the task
@@ -69,6 +69,50 @@ impl Generator {
 }
 // ANCHOR_END: generator
 
+// ANCHOR: endless
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
+/// most one value ahead of the caller. Once the caller drops the receiver, `send` fails and
+/// the task returns.
+fn endless() -> mpsc::Receiver<u32> {
+    let (values, received) = mpsc::channel(1);
+    tokio::spawn(async move {
+        for i in [9, 8, 7, 6].into_iter().cycle() {
+            if values.send(i).await.is_err() {
+                return;
+            }
+        }
+    });
+    received
+}
+
+async fn pause_and_resume() {
+    let mut e = endless();
+    let (mut total, mut taken) = (0, Vec::new());
+    while let Some(i) = e.recv().await {
+        if total >= 100 {
+            break; // a pause: the task waits in `send`
+        }
+        taken.push(i);
+        total += i;
+    }
+    let mut resumed = Vec::new();
+    while resumed.len() < 3
+        && let Some(i) = e.recv().await
+    {
+        resumed.push(i);
+    }
+    report(&taken, &resumed);
+}
+// ANCHOR_END: endless
+
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
+/// then three more from the same generator.
+fn report(taken: &[u32], resumed: &[u32]) {
+    let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
+    println!("for i in endless() -> {}", words(taken).join(" "));
+    println!("next(e), next(e), next(e) -> ({})", words(resumed).join(", "));
+}
+
 // ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 pub async fn run(params: Params) {
@@ -90,5 +134,6 @@ pub async fn run(params: Params) {
         println!("for i in gen -> {index}");
     }
     println!("jumping_range({}) yielded {seen:?}", params.up_to);
+    pause_and_resume().await;
 }
 // ANCHOR_END: main

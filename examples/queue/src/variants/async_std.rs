@@ -1,7 +1,8 @@
 //! `queue` on async-std (legacy): producers and consumers around one channel.
 //!
 //! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py`). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here
+//! (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue Integration" in "Python\'s asyncio: A
+//! Hands-On Walkthrough" in 2025, the default). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here
 //! for comparison. `async_std::channel` is async-channel 1.x: multi-producer,
 //! multi-consumer. This variant keeps the tutorial's shape: each consumer reports every item
 //! on a second channel (`task_done`), `main` counts the reports (`join`), then cancels the
@@ -13,6 +14,7 @@
 //! Dependencies: `cargo add async-std anyhow && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run queue async-std`)
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_std::channel::{self, Receiver, Sender};
@@ -26,15 +28,29 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the generators that pick the items and the naps.
     pub seed: i64,
-    /// How many producers.
+    /// How many producers (the 2018 program's; 2025's has one).
     pub nprod: usize,
-    /// How many consumers.
+    /// How many consumers (the 2018 program's; 2025's has one per user).
     pub ncon: usize,
+    /// Which edition's program runs.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run queue --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers putting
+    /// random items, consumers cancelled once the queue is joined.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer fetching
+    /// users, one consumer per user, each stopped by a sentinel.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10 }
+        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10, edition: Edition::Y2025 }
     }
 }
 
@@ -94,8 +110,19 @@ async fn consume(n: usize, mut rng: PyRandom, queue: Receiver<Item>, done: Sende
 }
 // ANCHOR_END: consume
 
-// ANCHOR: main
+/// The edition's program.
 pub fn run(params: Params) -> anyhow::Result<()> {
+    match params.edition {
+        Edition::Y2018 => asyncq(params),
+        Edition::Y2025 => {
+            queued(params);
+            Ok(())
+        }
+    }
+}
+
+// ANCHOR: main
+fn asyncq(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let start = Instant::now();
     // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
@@ -138,3 +165,87 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     Ok(())
 }
 // ANCHOR_END: main
+
+// ANCHOR: user
+/// A user, as the 2025 program's producer makes it (its dict also holds the id, which
+/// nothing reads).
+struct User {
+    name: String,
+}
+
+/// The 2025 program's users: the producer fetches each, and there is one consumer per user.
+const USER_IDS: [u32; 3] = [1, 2, 3];
+
+/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
+fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
+    a + (b - a) * rng.random()
+}
+
+/// The consumer's work on one user, once it has drawn its delay.
+fn posts_line(user: &User, delay: f64) -> Vec<String> {
+    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    let mut lines =
+        vec![format!("Consumer: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name)];
+    lines.extend(posts.iter().map(|post| format!("  - {post}")));
+    lines
+}
+// ANCHOR_END: user
+
+// ANCHOR: queued
+/// The generator every task draws from, shared across worker threads.
+type SharedRng = Arc<Mutex<PyRandom>>;
+
+fn draw(rng: &SharedRng) -> f64 {
+    // A std `Mutex` is fine in async code when, as here, it is never held across an await.
+    uniform(&mut rng.lock().expect("a task panicked while drawing"), 0.5, 2.0)
+}
+
+async fn fetch_user(user_id: u32, queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
+    let delay = draw(&rng);
+    println!("Producer: fetching user by user_id={user_id}...");
+    task::sleep(unit.mul_f64(delay)).await;
+    let user = User { name: format!("User{user_id}") };
+    println!("Producer: fetched user with user_id={user_id} (done in {delay:.1}s)");
+    // The receivers outlive the producer: a send cannot fail here.
+    let _ = queue.send(Some(user)).await;
+}
+
+/// Fetches every user, each in a task of its own, and puts each on the queue; then one `None`
+/// per consumer: the sentinel that tells it to stop.
+async fn producer(queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
+    let fetches = USER_IDS.map(|id| task::spawn(fetch_user(id, queue.clone(), Arc::clone(&rng), unit)));
+    for fetch in fetches {
+        fetch.await;
+    }
+    for _ in USER_IDS {
+        let _ = queue.send(None).await;
+    }
+}
+
+/// Takes users until it takes a sentinel.
+async fn consumer(queue: Receiver<Option<User>>, rng: SharedRng, unit: Duration) {
+    while let Ok(Some(user)) = queue.recv().await {
+        let delay = draw(&rng);
+        println!("Consumer: retrieving posts for {}...", user.name);
+        task::sleep(unit.mul_f64(delay)).await;
+        println!("{}", posts_line(&user, delay).join("\n"));
+    }
+}
+
+fn queued(params: Params) {
+    let rng = Arc::new(Mutex::new(PyRandom::new(params.seed)));
+    let (sender, receiver) = channel::unbounded();
+    let start = Instant::now();
+    task::block_on(async {
+        let consumers =
+            USER_IDS.map(|_| task::spawn(consumer(receiver.clone(), Arc::clone(&rng), params.unit)));
+        producer(sender, Arc::clone(&rng), params.unit).await;
+        for consumer in consumers {
+            consumer.await;
+        }
+    });
+    let took = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
+    println!();
+    println!("==> Total time: {took:.2} seconds");
+}
+// ANCHOR_END: queued

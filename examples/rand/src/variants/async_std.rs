@@ -1,7 +1,9 @@
 //! `rand` on async-std (legacy), one task per coroutine on its multi-threaded executor.
 //!
-//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough". async-std was discontinued in 2025
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
+//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
+//! threshold is 8 instead of 7. async-std was discontinued in 2025
 //! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands the tasks to a pool
 //! of worker threads, so they share the generator as `Arc<Mutex<..>>`, and when two wake
 //! together either may draw first: the run says so.
@@ -29,13 +31,35 @@ pub struct Params {
     pub seed: i64,
     /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
     pub color: bool,
+    /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
+/// `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): thresholds 9, 8, 8.
+    Y2025,
+}
+
+impl Edition {
+    /// `makerandom(idx)`'s threshold: 2018 computes `10 - idx`, 2025 passes 9, 8 and 8.
+    fn threshold(self, idx: u32) -> i64 {
+        match (self, idx) {
+            (Edition::Y2025, 3) => 8,
+            _ => 10 - i64::from(idx),
+        }
+    }
 }
 
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
         let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color }
+        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
     }
 }
 
@@ -66,7 +90,8 @@ fn draw(rng: &SharedRng) -> i64 {
     rng.lock().expect("a task panicked while drawing").randint(0, 10)
 }
 
-async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) -> i64 {
+async fn makerandom(idx: u32, rng: SharedRng, params: Params) -> i64 {
+    let threshold = params.edition.threshold(idx);
     say(idx, params, &format!("Initiated makerandom({idx})."));
     let mut i = draw(&rng);
     while i <= threshold {
@@ -83,8 +108,7 @@ async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) ->
 pub fn run(params: Params) {
     let rng = Arc::new(Mutex::new(PyRandom::new(params.seed)));
     let [r1, r2, r3] = task::block_on(async {
-        let tasks =
-            [1, 2, 3].map(|idx| task::spawn(makerandom(idx, 10 - i64::from(idx), Arc::clone(&rng), params)));
+        let tasks = [1, 2, 3].map(|idx| task::spawn(makerandom(idx, Arc::clone(&rng), params)));
         let mut results = [0; 3];
         for (result, task) in results.iter_mut().zip(tasks) {
             *result = task.await;

@@ -1,7 +1,9 @@
 //! `rand` in plain sequential Rust: the baseline.
 //!
-//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough". Each `makerandom` runs to the end before the
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
+//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
+//! threshold is 8 instead of 7. Each `makerandom` runs to the end before the
 //! next starts, so the program waits through every sleep of every coroutine, and each one
 //! draws a run of consecutive numbers from the generator: other numbers than the concurrent
 //! versions get.
@@ -28,13 +30,35 @@ pub struct Params {
     pub seed: i64,
     /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
     pub color: bool,
+    /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
+/// `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): thresholds 9, 8, 8.
+    Y2025,
+}
+
+impl Edition {
+    /// `makerandom(idx)`'s threshold: 2018 computes `10 - idx`, 2025 passes 9, 8 and 8.
+    fn threshold(self, idx: u32) -> i64 {
+        match (self, idx) {
+            (Edition::Y2025, 3) => 8,
+            _ => 10 - i64::from(idx),
+        }
+    }
 }
 
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
         let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color }
+        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
     }
 }
 
@@ -57,7 +81,8 @@ fn say(idx: u32, params: Params, text: &str) {
 }
 
 // ANCHOR: makerandom
-fn makerandom(idx: u32, threshold: i64, rng: &mut PyRandom, params: Params) -> i64 {
+fn makerandom(idx: u32, rng: &mut PyRandom, params: Params) -> i64 {
+    let threshold = params.edition.threshold(idx);
     say(idx, params, &format!("Initiated makerandom({idx})."));
     let mut i = rng.randint(0, 10);
     while i <= threshold {
@@ -73,7 +98,7 @@ fn makerandom(idx: u32, threshold: i64, rng: &mut PyRandom, params: Params) -> i
 // ANCHOR: main
 pub fn run(params: Params) {
     let mut rng = PyRandom::new(params.seed);
-    let [r1, r2, r3] = [1, 2, 3].map(|idx| makerandom(idx, 10 - i64::from(idx), &mut rng, params));
+    let [r1, r2, r3] = [1, 2, 3].map(|idx| makerandom(idx, &mut rng, params));
     println!();
     println!("r1: {r1}, r2: {r2}, r3: {r3}");
 }

@@ -1,7 +1,9 @@
 //! `rand` on tokio, one task per coroutine on a single thread.
 //!
-//! Pairs with the `rand.py` example at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough". Each `makerandom` is spawned as a task, as
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
+//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
+//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
+//! threshold is 8 instead of 7. Each `makerandom` is spawned as a task, as
 //! `asyncio.gather` wraps each coroutine in one. The current-thread flavour with a
 //! `LocalSet` runs them all on this thread, like asyncio's loop: they share the generator as
 //! an `Rc<RefCell<..>>`, and tasks that wake together run in the order their timers fired,
@@ -32,13 +34,37 @@ pub struct Params {
     pub seed: i64,
     /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
     pub color: bool,
+    /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
+    pub edition: Edition,
 }
+
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
+/// `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): thresholds 9, 8, 8.
+    Y2025,
+}
+
+// ANCHOR: threshold
+impl Edition {
+    /// `makerandom(idx)`'s threshold: 2018 computes `10 - idx`, 2025 passes 9, 8 and 8.
+    fn threshold(self, idx: u32) -> i64 {
+        match (self, idx) {
+            (Edition::Y2025, 3) => 8,
+            _ => 10 - i64::from(idx),
+        }
+    }
+}
+// ANCHOR_END: threshold
 
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
         let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color }
+        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
     }
 }
 
@@ -64,7 +90,8 @@ fn say(idx: u32, params: Params, text: &str) {
 }
 
 // ANCHOR: makerandom
-async fn makerandom(idx: u32, threshold: i64, rng: SharedRng, params: Params) -> i64 {
+async fn makerandom(idx: u32, rng: SharedRng, params: Params) -> i64 {
+    let threshold = params.edition.threshold(idx);
     say(idx, params, &format!("Initiated makerandom({idx})."));
     let mut i = rng.borrow_mut().randint(0, 10);
     while i <= threshold {
@@ -83,8 +110,7 @@ pub async fn run(params: Params) -> Result<(), JoinError> {
     let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
     let [r1, r2, r3] = LocalSet::new()
         .run_until(async {
-            let tasks = [1, 2, 3]
-                .map(|idx| task::spawn_local(makerandom(idx, 10 - i64::from(idx), Rc::clone(&rng), params)));
+            let tasks = [1, 2, 3].map(|idx| task::spawn_local(makerandom(idx, Rc::clone(&rng), params)));
             let mut results = [0; 3];
             for (result, task) in results.iter_mut().zip(tasks) {
                 *result = task.await?;

@@ -1,8 +1,10 @@
 //! `tasks` on async-std (legacy).
 //!
 //! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
-//! reference's "Coroutines and Tasks" page. async-std was discontinued in 2025
+//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
+//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
+//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
+//! `create_task` program, then runs seven demos of its own. async-std was discontinued in 2025
 //! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands a task to a global
 //! multi-threaded executor, so it starts at once; `task::spawn_local` keeps it on this
 //! thread, where it starts at the next `.await`. Dropping a `JoinHandle` detaches the task, as
@@ -11,8 +13,9 @@
 //! Dependencies: `cargo add async-std --features unstable && cargo add futures`
 //! Run: `cargo run --release` (in this repository: `just run tasks async-std`)
 
-use std::any::Any;
+use std::any::{Any, type_name_of_val};
 use std::panic::{self, AssertUnwindSafe};
+use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,11 +28,25 @@ use futures::FutureExt as _;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's `create_task` program opens the run.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run tasks --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
+    /// is asked about after it is awaited.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
+    /// is asked about before.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100) }
+        Params { unit: Duration::from_millis(100), edition: Edition::Y2025 }
     }
 }
 
@@ -61,6 +78,7 @@ impl Drop for Cleanup {
 pub fn run(params: Params) {
     let unit = params.unit;
     task::block_on(async {
+        create_task(params.edition, unit).await;
         lazy(unit).await;
         start(unit).await;
         drop_handle(unit).await;
@@ -70,6 +88,51 @@ pub fn run(params: Params) {
     });
     exit(unit);
 }
+
+// ANCHOR: coro
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
+/// back reversed.
+async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
+    let wait = match edition {
+        Edition::Y2018 => numbers.iter().max(),
+        Edition::Y2025 => numbers.iter().min(),
+    };
+    task::sleep(unit * wait.copied().unwrap_or(0)).await;
+    numbers.into_iter().rev().collect()
+}
+
+/// `True` or `False`, as Python prints a `bool`.
+fn python_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+// ANCHOR_END: coro
+
+// ANCHOR: create_task
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
+/// after. async-std's `JoinHandle` has no `is_finished`: polling it once is how to ask, and
+/// a finished task hands over its result then.
+async fn create_task(edition: Edition, unit: Duration) {
+    let mut task = task::spawn(coro([3, 2, 1], edition, unit));
+    match edition {
+        Edition::Y2025 => {
+            println!("type(task) = {}", type_name_of_val(&task));
+            let polled = futures::poll!(&mut task);
+            println!("task.done() = {}", python_bool(polled.is_ready()));
+            let result = match polled {
+                Poll::Ready(result) => result,
+                Poll::Pending => task.await,
+            };
+            println!("result: {result:?}");
+        }
+        Edition::Y2018 => {
+            println!("t: type {}", type_name_of_val(&task));
+            task.await;
+            // Nothing to ask: the await returning is how this handle says "done".
+            println!("t done: {}", python_bool(true));
+        }
+    }
+}
+// ANCHOR_END: create_task
 
 // ANCHOR: lazy
 async fn work(label: &'static str, unit: Duration) -> &'static str {

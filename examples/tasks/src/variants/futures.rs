@@ -1,8 +1,10 @@
 //! `tasks` on the `futures` crate's executors.
 //!
 //! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
-//! reference's "Coroutines and Tasks" page. `LocalPool` runs its tasks only while you drive it
+//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
+//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
+//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
+//! `create_task` program, then runs seven demos of its own. `LocalPool` runs its tasks only while you drive it
 //! (`run_until`), so a task starts at your next `.await`; a `ThreadPool` has threads of its own
 //! and starts it at once. `spawn_with_handle` returns a `RemoteHandle` that cancels the task
 //! when dropped (`.forget()` detaches it); `abortable` adds an `AbortHandle` for cancelling by
@@ -11,8 +13,9 @@
 //! Dependencies: `cargo add futures --features thread-pool && cargo add futures-timer anyhow`
 //! Run: `cargo run --release` (in this repository: `just run tasks futures`)
 
-use std::any::Any;
+use std::any::{Any, type_name_of_val};
 use std::panic::{self, AssertUnwindSafe};
+use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,11 +31,25 @@ use futures_timer::Delay;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's `create_task` program opens the run.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run tasks --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
+    /// is asked about after it is awaited.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
+    /// is asked about before.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100) }
+        Params { unit: Duration::from_millis(100), edition: Edition::Y2025 }
     }
 }
 
@@ -67,6 +84,7 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     let mut pool = LocalPool::new();
     let local = pool.spawner();
     pool.run_until(async {
+        create_task(&local, params.edition, unit).await?;
         lazy(unit).await;
         start(&local, &threads, unit).await?;
         drop_handle(&local, unit).await?;
@@ -77,6 +95,52 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     drop(pool);
     exit(unit)
 }
+
+// ANCHOR: coro
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
+/// back reversed.
+async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
+    let wait = match edition {
+        Edition::Y2018 => numbers.iter().max(),
+        Edition::Y2025 => numbers.iter().min(),
+    };
+    Delay::new(unit * wait.copied().unwrap_or(0)).await;
+    numbers.into_iter().rev().collect()
+}
+
+/// `True` or `False`, as Python prints a `bool`.
+fn python_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+// ANCHOR_END: coro
+
+// ANCHOR: create_task
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
+/// after. A `RemoteHandle` has no `is_finished`: polling it once is how to ask, and a finished
+/// task hands over its result then.
+async fn create_task(local: &LocalSpawner, edition: Edition, unit: Duration) -> anyhow::Result<()> {
+    let mut task = local.spawn_local_with_handle(coro([3, 2, 1], edition, unit))?;
+    match edition {
+        Edition::Y2025 => {
+            println!("type(task) = {}", type_name_of_val(&task));
+            let polled = futures::poll!(&mut task);
+            println!("task.done() = {}", python_bool(polled.is_ready()));
+            let result = match polled {
+                Poll::Ready(result) => result,
+                Poll::Pending => task.await,
+            };
+            println!("result: {result:?}");
+        }
+        Edition::Y2018 => {
+            println!("t: type {}", type_name_of_val(&task));
+            task.await;
+            // Nothing to ask: the await returning is how this handle says "done".
+            println!("t done: {}", python_bool(true));
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: create_task
 
 // ANCHOR: lazy
 async fn work(label: &'static str, unit: Duration) -> &'static str {

@@ -1,8 +1,10 @@
 //! `tasks` on smol.
 //!
 //! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
-//! reference's "Coroutines and Tasks" page. smol has two kinds of executor: a
+//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
+//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
+//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
+//! `create_task` program, then runs seven demos of its own. smol has two kinds of executor: a
 //! `LocalExecutor` you drive on your own thread (tasks start at your next `.await`, like
 //! `create_task`) and the global one behind `smol::spawn`, which has its own thread. A smol
 //! `Task` is cancelled when its handle is dropped; `.detach()` lets it run on.
@@ -10,7 +12,7 @@
 //! Dependencies: `cargo add smol`
 //! Run: `cargo run --release` (in this repository: `just run tasks smol`)
 
-use std::any::Any;
+use std::any::{Any, type_name_of_val};
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -23,11 +25,25 @@ use smol::{LocalExecutor, Timer};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's `create_task` program opens the run.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run tasks --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
+    /// is asked about after it is awaited.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
+    /// is asked about before.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100) }
+        Params { unit: Duration::from_millis(100), edition: Edition::Y2025 }
     }
 }
 
@@ -60,6 +76,7 @@ pub fn run(params: Params) {
     let unit = params.unit;
     let ex = LocalExecutor::new();
     smol::block_on(ex.run(async {
+        create_task(&ex, params.edition, unit).await;
         lazy(unit).await;
         start(&ex, unit).await;
         drop_handle(&ex, unit).await;
@@ -69,6 +86,44 @@ pub fn run(params: Params) {
     }));
     exit(unit);
 }
+
+// ANCHOR: coro
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
+/// back reversed.
+async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
+    let wait = match edition {
+        Edition::Y2018 => numbers.iter().max(),
+        Edition::Y2025 => numbers.iter().min(),
+    };
+    Timer::after(unit * wait.copied().unwrap_or(0)).await;
+    numbers.into_iter().rev().collect()
+}
+
+/// `True` or `False`, as Python prints a `bool`.
+fn python_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+// ANCHOR_END: coro
+
+// ANCHOR: create_task
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
+/// after. A smol `Task` can say whether it has finished without waiting for it.
+async fn create_task(ex: &LocalExecutor<'_>, edition: Edition, unit: Duration) {
+    let mut task = ex.spawn(coro([3, 2, 1], edition, unit));
+    match edition {
+        Edition::Y2025 => {
+            println!("type(task) = {}", type_name_of_val(&task));
+            println!("task.done() = {}", python_bool(task.is_finished()));
+            println!("result: {:?}", task.await);
+        }
+        Edition::Y2018 => {
+            (&mut task).await; // a task is a future: await it by reference, keep it
+            println!("t: type {}", type_name_of_val(&task));
+            println!("t done: {}", python_bool(task.is_finished()));
+        }
+    }
+}
+// ANCHOR_END: create_task
 
 // ANCHOR: lazy
 async fn work(label: &'static str, unit: Duration) -> &'static str {

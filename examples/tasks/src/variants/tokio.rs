@@ -1,8 +1,10 @@
 //! `tasks` on tokio.
 //!
 //! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough", and with the asyncio
-//! reference's "Coroutines and Tasks" page. A tokio task starts at `spawn` on the
+//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
+//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
+//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
+//! `create_task` program, then runs seven demos of its own. A tokio task starts at `spawn` on the
 //! multi-thread runtime (an idle worker picks it up) and at the next `.await` on the
 //! current-thread one, like `create_task`. Dropping a `JoinHandle` detaches the task;
 //! `abort()` cancels it by dropping its future where it waits, which runs its destructors.
@@ -10,12 +12,13 @@
 //! Dependencies: `cargo add tokio --features macros,rt-multi-thread,time && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run tasks tokio`)
 
-use std::any::Any;
+use std::any::{Any, type_name_of_val};
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use tokio::runtime::{Builder, Handle};
+use tokio::task::JoinError;
 use tokio::time::sleep;
 
 /// What the program runs with; `just run tasks` sets them from its command line.
@@ -23,11 +26,25 @@ use tokio::time::sleep;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
+    /// Which edition's `create_task` program opens the run.
+    pub edition: Edition,
+}
+
+/// The tutorial's two editions (`just run tasks --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
+    /// is asked about after it is awaited.
+    Y2018,
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
+    /// is asked about before.
+    Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(100) }
+        Params { unit: Duration::from_millis(100), edition: Edition::Y2025 }
     }
 }
 
@@ -59,6 +76,7 @@ impl Drop for Cleanup {
 pub fn run(params: Params) -> anyhow::Result<()> {
     let unit = params.unit;
     let runtime = Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(create_task(params.edition, unit))?;
     runtime.block_on(lazy(unit));
     // ANCHOR: start_flavours
     runtime.block_on(start("multi-thread", unit));
@@ -72,6 +90,45 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     exit(unit);
     Ok(())
 }
+
+// ANCHOR: coro
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
+/// back reversed.
+async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
+    let wait = match edition {
+        Edition::Y2018 => numbers.iter().max(),
+        Edition::Y2025 => numbers.iter().min(),
+    };
+    sleep(unit * wait.copied().unwrap_or(0)).await;
+    numbers.into_iter().rev().collect()
+}
+
+/// `True` or `False`, as Python prints a `bool`.
+fn python_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+// ANCHOR_END: coro
+
+// ANCHOR: create_task
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
+/// after. A `JoinHandle` can say whether its task has finished without waiting for it.
+async fn create_task(edition: Edition, unit: Duration) -> Result<(), JoinError> {
+    let mut task = tokio::spawn(coro([3, 2, 1], edition, unit));
+    match edition {
+        Edition::Y2025 => {
+            println!("type(task) = {}", type_name_of_val(&task));
+            println!("task.done() = {}", python_bool(task.is_finished()));
+            println!("result: {:?}", task.await?);
+        }
+        Edition::Y2018 => {
+            (&mut task).await?; // a handle is a future: await it by reference, keep it
+            println!("t: type {}", type_name_of_val(&task));
+            println!("t done: {}", python_bool(task.is_finished()));
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: create_task
 
 // ANCHOR: lazy
 async fn work(label: &'static str, unit: Duration) -> &'static str {
