@@ -116,12 +116,15 @@ fn main() -> ExitCode {
 /// starts, `-` while it sleeps, `2` where part2 (`fetch_posts`, phase 2) starts, `=` while it
 /// sleeps, `*` where the chain reports its result.
 fn timeline_mark(line: &str) -> Option<Mark> {
-    let chain =
-        |n: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("chain {n}"), glyph, fill });
-    let user =
-        |n: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("user {n}"), glyph, fill });
-    let caller =
-        |id: &str, glyph: char, fill: Option<char>| Some(Mark { row: format!("caller {id}"), glyph, fill });
+    let chain = |n: &str, glyph: char, fill: Option<char>| {
+        Some(Mark { row: format!("chain {n}"), glyph, fill })
+    };
+    let user = |n: &str, glyph: char, fill: Option<char>| {
+        Some(Mark { row: format!("user {n}"), glyph, fill })
+    };
+    let caller = |id: &str, glyph: char, fill: Option<char>| {
+        Some(Mark { row: format!("caller {id}"), glyph, fill })
+    };
     if let Some(rest) = line.strip_prefix("User coro: fetching user by user_id=") {
         user(rest.trim_end_matches('.'), '1', None)
     } else if let Some(rest) = line.strip_prefix("Post coro: retrieving posts for User") {
@@ -153,17 +156,30 @@ mod tests {
 
     #[test]
     fn timeline_rows_are_chains() {
-        let mark = timeline_mark("part2(9, 'result9-1') sleeping for 7 seconds.").unwrap();
-        assert_eq!(mark, Mark { row: "chain 9".into(), glyph: '2', fill: Some('-') });
         let mark =
-            timeline_mark("-->Chained result6 => result6-2 derived from result6-1 (took 8.01 seconds).");
+            timeline_mark("part2(9, 'result9-1') sleeping for 7 seconds.").unwrap();
+        assert_eq!(mark, Mark { row: "chain 9".into(), glyph: '2', fill: Some('-') });
+        let mark = timeline_mark(
+            "-->Chained result6 => result6-2 derived from result6-1 (took 8.01 seconds).",
+        );
         assert_eq!(mark.unwrap().row, "chain 6");
         assert_eq!(timeline_mark("Returning part1(3) == result3-1."), None);
-        assert_eq!(timeline_mark("Program finished in 11.01 seconds.").unwrap().row, "program");
+        assert_eq!(
+            timeline_mark("Program finished in 11.01 seconds.").unwrap().row,
+            "program"
+        );
         let mark = timeline_mark("Post coro: retrieving posts for User2...").unwrap();
         assert_eq!(mark, Mark { row: "user 2".into(), glyph: '2', fill: Some('-') });
-        assert_eq!(timeline_mark("User coro: fetching user by user_id=13...").unwrap().row, "user 13");
-        assert_eq!(timeline_mark("Post coro: got 2 posts by User3 (done in 1.5s):").unwrap().glyph, '*');
+        assert_eq!(
+            timeline_mark("User coro: fetching user by user_id=13...").unwrap().row,
+            "user 13"
+        );
+        assert_eq!(
+            timeline_mark("Post coro: got 2 posts by User3 (done in 1.5s):")
+                .unwrap()
+                .glyph,
+            '*'
+        );
         assert_eq!(timeline_mark(" - Post 1 by User3"), None);
         assert_eq!(timeline_mark("phase 2 called from B").unwrap().row, "caller B");
     }

@@ -15,7 +15,8 @@ const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futur
 const SINGLE_THREADED: [&str; 3] = ["tokio", "smol", "futures"];
 
 /// The tutorial's run, `chained.py 9 6 3` with seed 444: who drew what, in order.
-const ARTICLE_DRAWS: [(u8, u32, i64); 6] = [(1, 9, 4), (1, 6, 4), (1, 3, 0), (2, 3, 4), (2, 9, 7), (2, 6, 4)];
+const ARTICLE_DRAWS: [(u8, u32, i64); 6] =
+    [(1, 9, 4), (1, 6, 4), (1, 3, 0), (2, 3, 4), (2, 9, 7), (2, 6, 4)];
 
 /// Runs the binary with `args`, in the 2018 edition unless `args` names one.
 fn run(args: &[&str]) -> Run {
@@ -55,7 +56,10 @@ fn total_2025(runtime: &str, run: &Run) -> f64 {
     let lines = run.lines();
     let [.., blank, last] = lines.as_slice() else { panic!("{runtime}: {lines:?}") };
     assert_eq!(blank, "", "{runtime}: {lines:?}");
-    assert!(last.starts_with("==> Total time: ") && last.ends_with(" seconds"), "{runtime}: {last}");
+    assert!(
+        last.starts_with("==> Total time: ") && last.ends_with(" seconds"),
+        "{runtime}: {last}"
+    );
     number_after(last, "Total time:").unwrap_or_else(|| panic!("{runtime}: {last}"))
 }
 
@@ -96,11 +100,15 @@ fn the_2025_program_overlaps_the_chains_on_every_runtime() {
             );
             continue;
         }
-        assert!((2.67..3.8).contains(&total), "{runtime}: {total}: the chains did not overlap");
+        assert!(
+            (2.67..3.8).contains(&total),
+            "{runtime}: {total}: the chains did not overlap"
+        );
         if matches!(runtime, "threads" | "async-std") {
             // Which thread draws first when two start together is the OS's choice: the same
             // lines, but the delays may go to other users. Compare the lines without them.
-            let strip = |l: &String| l.split(" (done in").next().unwrap_or_default().to_owned();
+            let strip =
+                |l: &String| l.split(" (done in").next().unwrap_or_default().to_owned();
             lines = lines.iter().map(strip).collect();
             expected = expected.iter().map(strip).collect();
         }
@@ -152,17 +160,26 @@ fn phases_runs_three_callers_through_two_phases() {
                 if SINGLE_THREADED.contains(&runtime) || runtime == "python" {
                     assert_eq!(lines, PHASES, "{runtime}");
                 } else {
-                    let (mut got, mut want) = (lines.clone(), PHASES.map(str::to_owned).to_vec());
+                    let (mut got, mut want) =
+                        (lines.clone(), PHASES.map(str::to_owned).to_vec());
                     got.sort();
                     want.sort();
                     assert_eq!(got, want, "{runtime}");
                     // Every caller's second phase comes after every first phase: 2 seconds on.
-                    let last_first = lines.iter().rposition(|l| l.starts_with("phase 1")).unwrap_or(0);
-                    let first_second = lines.iter().position(|l| l.starts_with("phase 2")).unwrap_or(0);
+                    let last_first =
+                        lines.iter().rposition(|l| l.starts_with("phase 1")).unwrap_or(0);
+                    let first_second =
+                        lines.iter().position(|l| l.starts_with("phase 2")).unwrap_or(0);
                     assert!(last_first < first_second, "{runtime}: {lines:?}");
                 }
-                assert!(units >= 4.0, "{runtime} took {units:.1} units, less than two phases");
-                assert!(units < 8.0, "{runtime} took {units:.1} units: the callers did not overlap");
+                assert!(
+                    units >= 4.0,
+                    "{runtime} took {units:.1} units, less than two phases"
+                );
+                assert!(
+                    units < 8.0,
+                    "{runtime} took {units:.1} units: the callers did not overlap"
+                );
             }
         }
     }
@@ -199,7 +216,9 @@ fn draws(run: &Run) -> Vec<(u8, u32, i64)> {
 /// The number of the chain a line belongs to, if it is one of a chain's lines.
 fn chain_of(line: &str) -> Option<u32> {
     let line = line.strip_prefix("Returning ").unwrap_or(line);
-    let rest = ["part1(", "part2(", "-->Chained result"].iter().find_map(|p| line.strip_prefix(p))?;
+    let rest = ["part1(", "part2(", "-->Chained result"]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))?;
     rest.split([')', ',', ' ']).next()?.parse().ok()
 }
 
@@ -215,7 +234,8 @@ struct Chain {
 fn chains(run: &Run, ns: &[u32]) -> (BTreeMap<u32, Chain>, f64) {
     let lines = run.lines();
     let (last, body) = lines.split_last().expect("no output");
-    let total = number_after(last, "Program finished in").unwrap_or_else(|| panic!("last line: {last:?}"));
+    let total = number_after(last, "Program finished in")
+        .unwrap_or_else(|| panic!("last line: {last:?}"));
     assert!(last.ends_with(" seconds."), "{last}");
     let mut by_chain: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
     for line in body {
@@ -228,17 +248,26 @@ fn chains(run: &Run, ns: &[u32]) -> (BTreeMap<u32, Chain>, f64) {
     let mut chains = BTreeMap::new();
     for (n, lines) in by_chain {
         assert_eq!(lines.len(), 5, "chain {n}: {lines:#?}");
-        let (_, _, a) = draw(lines[0]).unwrap_or_else(|| panic!("chain {n}: {}", lines[0]));
+        let (_, _, a) =
+            draw(lines[0]).unwrap_or_else(|| panic!("chain {n}: {}", lines[0]));
         assert_eq!(lines[0], format!("part1({n}) sleeping for {a} seconds."));
         assert_eq!(lines[1], format!("Returning part1({n}) == result{n}-1."));
-        let (_, _, b) = draw(lines[2]).unwrap_or_else(|| panic!("chain {n}: {}", lines[2]));
-        assert_eq!(lines[2], format!("part2({n}, 'result{n}-1') sleeping for {b} seconds."));
+        let (_, _, b) =
+            draw(lines[2]).unwrap_or_else(|| panic!("chain {n}: {}", lines[2]));
+        assert_eq!(
+            lines[2],
+            format!("part2({n}, 'result{n}-1') sleeping for {b} seconds.")
+        );
         assert!((0..=10).contains(&a) && (0..=10).contains(&b), "chain {n}: {a}, {b}");
         assert_eq!(
             lines[3],
-            format!("Returning part2({n}, 'result{n}-1') == result{n}-2 derived from result{n}-1.")
+            format!(
+                "Returning part2({n}, 'result{n}-1') == result{n}-2 derived from result{n}-1."
+            )
         );
-        let prefix = format!("-->Chained result{n} => result{n}-2 derived from result{n}-1 (took ");
+        let prefix = format!(
+            "-->Chained result{n} => result{n}-2 derived from result{n}-1 (took "
+        );
         let took = lines[4]
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(" seconds)."))
@@ -258,9 +287,14 @@ fn assert_about(what: &str, took: f64, slept: i64) {
 
 fn check_times(runtime: &str, chains: &BTreeMap<u32, Chain>, total: f64) {
     for (n, chain) in chains {
-        assert_about(&format!("{runtime}: chain {n}"), chain.took, chain.sleeps.iter().sum());
+        assert_about(
+            &format!("{runtime}: chain {n}"),
+            chain.took,
+            chain.sleeps.iter().sum(),
+        );
     }
-    let longest = chains.values().map(|c| c.sleeps.iter().sum::<i64>()).max().unwrap_or(0);
+    let longest =
+        chains.values().map(|c| c.sleeps.iter().sum::<i64>()).max().unwrap_or(0);
     let all: i64 = chains.values().flat_map(|c| c.sleeps).sum();
     if runtime == "sync" {
         assert_about("sync: the program", total, all);
@@ -389,8 +423,14 @@ fn ten_thousand_chains_work() {
         let run = run(&args);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         let lines = run.lines();
-        assert_eq!(lines.iter().filter(|l| l.starts_with("-->Chained result")).count(), 10_000);
-        assert!(lines.last().is_some_and(|l| l.starts_with("Program finished in")), "{runtime}");
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("-->Chained result")).count(),
+            10_000
+        );
+        assert!(
+            lines.last().is_some_and(|l| l.starts_with("Program finished in")),
+            "{runtime}"
+        );
     }
 }
 
@@ -421,9 +461,17 @@ fn help_names_the_chains_and_the_runtimes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
-    for name in
-        ["[N]...", "at most 10000", "sync", "threads", "tokio", "smol", "async-std", "futures", "python"]
-    {
+    for name in [
+        "[N]...",
+        "at most 10000",
+        "sync",
+        "threads",
+        "tokio",
+        "smol",
+        "async-std",
+        "futures",
+        "python",
+    ] {
         assert!(stdout.contains(name), "--help does not mention {name}:\n{stdout}");
     }
 }
@@ -446,8 +494,16 @@ fn timeline_draws_one_row_per_chain() {
     };
     // Chain 9: part1 at 0, sleeping to 4, part2 sleeping to 11, the result at 11.
     let nine = row("chain 9");
-    assert!(nine.contains("1---") && nine.contains("2======") && nine.trim_end().ends_with("*|"), "{stdout}");
-    assert!(row("chain 3").contains("2==="), "part1(3) sleeps 0, so part2 starts at once:\n{stdout}");
+    assert!(
+        nine.contains("1---")
+            && nine.contains("2======")
+            && nine.trim_end().ends_with("*|"),
+        "{stdout}"
+    );
+    assert!(
+        row("chain 3").contains("2==="),
+        "part1(3) sleeps 0, so part2 starts at once:\n{stdout}"
+    );
     row("program");
 }
 
@@ -467,7 +523,10 @@ fn docs_output_is_fresh() {
 
     let phases = Run::new(BIN, ["tokio", "--phases"]);
     assert!(phases.success(), "{}", phases.stderr());
-    check_docs_output(&root.join("docs/src/outputs/chained-phases.txt"), &phases.stdout());
+    check_docs_output(
+        &root.join("docs/src/outputs/chained-phases.txt"),
+        &phases.stdout(),
+    );
 }
 
 /// The comparison table of the six Rust variants (their outputs interleave differently from
@@ -481,7 +540,8 @@ fn docs_output_table_is_fresh() {
     let stdout = run.stdout();
     let table = run.table_text();
     assert_eq!(table.lines().count(), 2 + RUST.len(), "{stdout}");
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/chained-table.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/chained-table.txt");
     check_docs_output(&path, &table);
 }
 

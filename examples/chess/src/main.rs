@@ -72,47 +72,55 @@ fn mark(line: &str) -> Option<Mark> {
 }
 
 fn main() -> ExitCode {
-    Example::new("chess", "the chess exhibition: one master, many boards, one at a time or board to board")
-        .default_unit(Duration::from_micros(200))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chess.py"))
-        .timeline_marks(mark)
-        // Each row takes about its ideal, which the variants work out (python's is board to board).
-        .length(|flags: &Flags, runtime: Runtime| {
-            let (opponents, masters) = (flags.opponents as usize, flags.masters as usize);
-            let (moves, her_move, reply) = (flags.moves, flags.master, flags.reply);
-            let ideal = match runtime {
-                Runtime::Sync => {
-                    variants::sync::Params { opponents, moves, her_move, reply, ..Default::default() }.ideal()
-                }
-                _ => variants::tokio::Params {
-                    opponents,
-                    moves,
-                    her_move,
-                    reply,
-                    masters,
-                    ..Default::default()
-                }
-                .ideal(),
-            };
-            ideal as f64 * 1.1
-        })
-        .run(walkthrough::variants! {
-            |cx: Context<Flags>| Params {
-                unit: cx.unit,
-                opponents: cx.args.opponents as usize,
-                moves: cx.args.moves,
-                her_move: cx.args.master,
-                reply: cx.args.reply,
-                masters: cx.args.masters as usize,
-                each_move: cx.args.each_move || cx.timeline,
-            };
-            Sync => variants::sync.check(),
-            Threads => variants::threads.check(),
-            Tokio => variants::tokio.check(),
-            Smol => variants::smol.check(),
-            AsyncStd => variants::async_std.check(),
-            Futures => variants::futures.check(),
-        })
+    Example::new(
+        "chess",
+        "the chess exhibition: one master, many boards, one at a time or board to board",
+    )
+    .default_unit(Duration::from_micros(200))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/chess.py"))
+    .timeline_marks(mark)
+    // Each row takes about its ideal, which the variants work out (python's is board to board).
+    .length(|flags: &Flags, runtime: Runtime| {
+        let (opponents, masters) = (flags.opponents as usize, flags.masters as usize);
+        let (moves, her_move, reply) = (flags.moves, flags.master, flags.reply);
+        let ideal = match runtime {
+            Runtime::Sync => variants::sync::Params {
+                opponents,
+                moves,
+                her_move,
+                reply,
+                ..Default::default()
+            }
+            .ideal(),
+            _ => variants::tokio::Params {
+                opponents,
+                moves,
+                her_move,
+                reply,
+                masters,
+                ..Default::default()
+            }
+            .ideal(),
+        };
+        ideal as f64 * 1.1
+    })
+    .run(walkthrough::variants! {
+        |cx: Context<Flags>| Params {
+            unit: cx.unit,
+            opponents: cx.args.opponents as usize,
+            moves: cx.args.moves,
+            her_move: cx.args.master,
+            reply: cx.args.reply,
+            masters: cx.args.masters as usize,
+            each_move: cx.args.each_move || cx.timeline,
+        };
+        Sync => variants::sync.check(),
+        Threads => variants::threads.check(),
+        Tokio => variants::tokio.check(),
+        Smol => variants::smol.check(),
+        AsyncStd => variants::async_std.check(),
+        Futures => variants::futures.check(),
+    })
 }
 
 #[cfg(test)]
@@ -122,10 +130,17 @@ mod tests {
     #[test]
     fn only_the_chart_lines_become_marks() {
         let played = mark("board 3: move 2 played").unwrap();
-        assert_eq!((played.row.as_str(), played.glyph, played.fill), ("board 3", '#', None));
+        assert_eq!(
+            (played.row.as_str(), played.glyph, played.fill),
+            ("board 3", '#', None)
+        );
         let reply = mark("board 3: reply 2 received").unwrap();
-        assert_eq!((reply.row.as_str(), reply.glyph, reply.fill), ("board 3", '.', Some('.')));
-        let over = mark("board 12: game over after 30 moves, at 3600.2 tutorial s").unwrap();
+        assert_eq!(
+            (reply.row.as_str(), reply.glyph, reply.fill),
+            ("board 3", '.', Some('.'))
+        );
+        let over =
+            mark("board 12: game over after 30 moves, at 3600.2 tutorial s").unwrap();
         assert_eq!((over.row.as_str(), over.glyph), ("board 12", ']'));
         for line in [
             "simultaneous exhibition: 4 boards, 3 moves each; her move 5 s, a reply 55 s (1 s = 200us)",
@@ -170,7 +185,8 @@ mod tests {
                         assert_eq!(ideal!(async_std, shape), board_to_board, "{shape:?}");
                         assert_eq!(ideal!(futures, shape), board_to_board, "{shape:?}");
                         if masters == 1 {
-                            let one_at_a_time = simulate(shape, Policy::OneBoardAtATime).length;
+                            let one_at_a_time =
+                                simulate(shape, Policy::OneBoardAtATime).length;
                             assert_eq!(ideal!(sync, shape), one_at_a_time, "{shape:?}");
                         }
                         shapes += 1;
@@ -187,11 +203,22 @@ mod tests {
         assert!(defaults.check().is_ok());
         let too_many = variants::tokio::Params { masters: 5, opponents: 4, ..defaults };
         assert!(format!("{:#}", too_many.check().unwrap_err()).contains("masters = 5"));
-        let sync = variants::sync::Params { masters: 2, ..variants::sync::Params::default() };
-        assert!(format!("{:#}", sync.check().unwrap_err()).contains("one board at a time"));
-        let threads = variants::threads::Params { opponents: 1_001, moves: 3, ..Default::default() };
-        assert!(format!("{:#}", threads.check().unwrap_err()).contains("at most 1000 opponents"));
-        let tokio = variants::tokio::Params { opponents: 1_001, moves: 3, ..Default::default() };
+        let sync =
+            variants::sync::Params { masters: 2, ..variants::sync::Params::default() };
+        assert!(
+            format!("{:#}", sync.check().unwrap_err()).contains("one board at a time")
+        );
+        let threads = variants::threads::Params {
+            opponents: 1_001,
+            moves: 3,
+            ..Default::default()
+        };
+        assert!(
+            format!("{:#}", threads.check().unwrap_err())
+                .contains("at most 1000 opponents")
+        );
+        let tokio =
+            variants::tokio::Params { opponents: 1_001, moves: 3, ..Default::default() };
         assert!(tokio.check().is_ok());
         let zero = variants::futures::Params { masters: 0, ..Default::default() };
         assert!(zero.check().is_err(), "no master would divide by zero");

@@ -134,7 +134,8 @@ mod tests {
     use super::*;
 
     /// The tutorial's exhibition: 24 opponents, 30 moves, 5 s for her move, 55 s for a reply.
-    const TUTORIAL: Shape = Shape { opponents: 24, moves: 30, master: 5, reply: 55, masters: 1 };
+    const TUTORIAL: Shape =
+        Shape { opponents: 24, moves: 30, master: 5, reply: 55, masters: 1 };
 
     fn shape(opponents: u32, moves: u32, master: u64, reply: u64, masters: u32) -> Shape {
         Shape { opponents, moves, master, reply, masters }
@@ -175,7 +176,10 @@ mod tests {
         // One board: nothing to do while its opponent thinks.
         let alone = simulate(shape(1, 30, 5, 55, 1), Policy::BoardToBoard);
         assert_eq!(alone.length, 30 * 60);
-        assert_eq!(alone.length, simulate(shape(1, 30, 5, 55, 1), Policy::OneBoardAtATime).length);
+        assert_eq!(
+            alone.length,
+            simulate(shape(1, 30, 5, 55, 1), Policy::OneBoardAtATime).length
+        );
     }
 
     #[test]
@@ -183,7 +187,10 @@ mod tests {
         // 12 boards of 5 s: she comes back to board 1 after 60 s, just as it replies.
         assert_eq!(simulate(shape(12, 30, 5, 55, 1), Policy::BoardToBoard).waiting, 0);
         assert_eq!(simulate(shape(12, 30, 5, 56, 1), Policy::BoardToBoard).waiting, 29);
-        assert_eq!(simulate(shape(11, 30, 5, 55, 1), Policy::BoardToBoard).waiting, 29 * 5);
+        assert_eq!(
+            simulate(shape(11, 30, 5, 55, 1), Policy::BoardToBoard).waiting,
+            29 * 5
+        );
     }
 
     #[test]
@@ -233,7 +240,10 @@ mod tests {
             let schedule = simulate(shape, policy);
             assert_eq!(schedule.game_over.len(), 7);
             for &over in &schedule.game_over {
-                assert!(over >= u64::from(shape.moves) * (shape.master + shape.reply), "{policy:?}");
+                assert!(
+                    over >= u64::from(shape.moves) * (shape.master + shape.reply),
+                    "{policy:?}"
+                );
                 assert!(over <= schedule.length);
             }
         }

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use testing::{Run, check_docs_output, normalise, number_after, one_at_a_time, python3, workspace_root};
+use testing::{
+    Run, check_docs_output, normalise, number_after, one_at_a_time, python3,
+    workspace_root,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chess");
 const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futures"];
@@ -51,7 +54,9 @@ fn report(run: &Run, what: &str) -> Report {
     assert!(lines[0].starts_with("simultaneous exhibition: "), "{what}: {lines:?}");
     let mut games = BTreeMap::new();
     for line in &lines {
-        let Some((board, event)) = line.strip_prefix("board ").and_then(|rest| rest.split_once(": ")) else {
+        let Some((board, event)) =
+            line.strip_prefix("board ").and_then(|rest| rest.split_once(": "))
+        else {
             continue;
         };
         if event.starts_with("game over after ") {
@@ -66,15 +71,20 @@ fn report(run: &Run, what: &str) -> Report {
     assert!(ideal_line.starts_with("ideal, "), "{what}: the last line is {ideal_line:?}");
     Report {
         games,
-        measured: number_after(over, " boards in ").unwrap_or_else(|| panic!("{what}: {over}")),
-        ideal: number_after(&ideal_line, ": ").unwrap_or_else(|| panic!("{what}: {ideal_line}")),
+        measured: number_after(over, " boards in ")
+            .unwrap_or_else(|| panic!("{what}: {over}")),
+        ideal: number_after(&ideal_line, ": ")
+            .unwrap_or_else(|| panic!("{what}: {ideal_line}")),
         ideal_line,
     }
 }
 
 fn assert_every_board_once(report: &Report, boards: u32, what: &str) {
     let expected: BTreeMap<u32, usize> = (1..=boards).map(|b| (b, 1)).collect();
-    assert_eq!(report.games, expected, "{what}: each board's game should end exactly once");
+    assert_eq!(
+        report.games, expected,
+        "{what}: each board's game should end exactly once"
+    );
 }
 
 /// Measured against ideal: never below it, and above it by at most `slack` (a fraction).
@@ -94,14 +104,21 @@ fn every_variant_plays_every_board_in_about_the_ideal_time() {
     let sync = report(&run(&with_shape("sync", &[])), "sync");
     assert_every_board_once(&sync, 24, "sync");
     assert_eq!(sync.ideal, SYNC_IDEAL);
-    assert!(sync.ideal_line.starts_with("ideal, one board at a time: 7200 tutorial seconds (2.00 hours)"));
+    assert!(
+        sync.ideal_line.starts_with(
+            "ideal, one board at a time: 7200 tutorial seconds (2.00 hours)"
+        )
+    );
     assert_near_ideal(&sync, 0.25, "sync");
 
     for runtime in ASYNC {
         let async_ = report(&run(&with_shape(runtime, &[])), runtime);
         assert_every_board_once(&async_, 24, runtime);
         assert_eq!(async_.ideal, ASYNC_IDEAL, "{runtime}");
-        assert!(async_.ideal_line.starts_with("ideal, board to board: 655 tutorial seconds"), "{runtime}");
+        assert!(
+            async_.ideal_line.starts_with("ideal, board to board: 655 tutorial seconds"),
+            "{runtime}"
+        );
         assert_near_ideal(&async_, 0.5, runtime);
         let speedup = sync.measured / async_.measured;
         assert!(speedup >= 5.0, "{runtime} is only {speedup:.1}x shorter than sync");
@@ -128,7 +145,12 @@ fn python_and_rust_work_out_the_same_ideal() {
     let _turn = one_at_a_time();
     let Some(python) = python3() else { return };
     let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
-    for shape in [["3", "2", "5", "55"], ["12", "2", "5", "56"], ["5", "3", "7", "3"], ["1", "4", "2", "9"]] {
+    for shape in [
+        ["3", "2", "5", "55"],
+        ["12", "2", "5", "56"],
+        ["5", "3", "7", "3"],
+        ["1", "4", "2", "9"],
+    ] {
         let [opponents, moves, master, reply] = shape;
         let args = [
             "--opponents",
@@ -148,7 +170,10 @@ fn python_and_rust_work_out_the_same_ideal() {
         let peer_run = Run::command(command);
         let peer_report = report(&peer_run, "python");
         assert_eq!(rust.ideal, peer_report.ideal, "{shape:?}");
-        assert_eq!(rust.ideal_line.split(';').next(), peer_report.ideal_line.split(';').next());
+        assert_eq!(
+            rust.ideal_line.split(';').next(),
+            peer_report.ideal_line.split(';').next()
+        );
     }
 }
 
@@ -163,7 +188,8 @@ fn each_move_shows_her_going_board_to_board() {
         // Per board, the story is always the same, in this order.
         for board in 1..=4 {
             let prefix = format!("board {board}: ");
-            let story: Vec<&str> = lines.iter().filter_map(|l| l.strip_prefix(&prefix)).collect();
+            let story: Vec<&str> =
+                lines.iter().filter_map(|l| l.strip_prefix(&prefix)).collect();
             let expected = [
                 "move 1 played",
                 "reply 1 received",
@@ -173,18 +199,30 @@ fn each_move_shows_her_going_board_to_board() {
                 "reply 3 received",
             ];
             assert_eq!(story[..6], expected, "{runtime}, board {board}");
-            assert!(story[6].starts_with("game over after 3 moves, at "), "{runtime}: {story:?}");
+            assert!(
+                story[6].starts_with("game over after 3 moves, at "),
+                "{runtime}: {story:?}"
+            );
             assert_eq!(story.len(), 7, "{runtime}: {story:?}");
         }
         let at = |line: &str| {
-            lines.iter().position(|l| l == line).unwrap_or_else(|| panic!("{runtime}: no {line}"))
+            lines
+                .iter()
+                .position(|l| l == line)
+                .unwrap_or_else(|| panic!("{runtime}: no {line}"))
         };
         if runtime == "sync" {
             // One board at a time: board 1's game is over before board 2's first move.
-            assert!(at("board 1: reply 3 received") < at("board 2: move 1 played"), "{lines:?}");
+            assert!(
+                at("board 1: reply 3 received") < at("board 2: move 1 played"),
+                "{lines:?}"
+            );
         } else {
             // Board to board: her first move on every board comes before any reply.
-            assert!(at("board 4: move 1 played") < at("board 1: reply 1 received"), "{runtime}: {lines:?}");
+            assert!(
+                at("board 4: move 1 played") < at("board 1: reply 1 received"),
+                "{runtime}: {lines:?}"
+            );
         }
     }
 }
@@ -194,12 +232,17 @@ fn masters_share_the_boards() {
     let _turn = one_at_a_time();
     for runtime in ASYNC {
         let mut command = Command::new(BIN);
-        command.args(with_shape(runtime, &["--masters", "2"])).env("ASYNC_STD_THREAD_COUNT", "2");
+        command
+            .args(with_shape(runtime, &["--masters", "2"]))
+            .env("ASYNC_STD_THREAD_COUNT", "2");
         let masters = report(&Run::command(command), runtime);
         assert_every_board_once(&masters, 24, runtime);
         // Two shares of 12 boards: a round is still 60 s, so 4 x 60 + 12 x 5 + 55.
         assert_eq!(masters.ideal, 355.0, "{runtime}");
-        assert!(masters.ideal_line.starts_with("ideal, board to board, 2 masters: 355 "), "{runtime}");
+        assert!(
+            masters.ideal_line.starts_with("ideal, board to board, 2 masters: 355 "),
+            "{runtime}"
+        );
         // Whether the two really think at once depends on a second core being free, so only
         // the ideal is a hard bound here; the chapter reports what was measured.
         assert_near_ideal(&masters, 3.0, runtime);
@@ -209,12 +252,14 @@ fn masters_share_the_boards() {
 #[test]
 fn masters_are_refused_where_they_make_no_sense() {
     let _turn = one_at_a_time();
-    run(&["sync", "--masters", "2"]).assert_usage_error("sync: this program plays one board at a time");
+    run(&["sync", "--masters", "2"])
+        .assert_usage_error("sync: this program plays one board at a time");
     let mut command = Command::new(BIN);
     command.args(["async-std", "--masters", "3"]).env("ASYNC_STD_THREAD_COUNT", "2");
     Run::command(command).assert_usage_error("runs its tasks on async-std's 2 threads");
     if let Some(python) = python3() {
-        let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
+        let peer =
+            workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/chess.py");
         let mut command = Command::new(python);
         command.arg(peer).args(["--masters", "2"]);
         Run::command(command).assert_usage_error("asyncio runs on one thread");
@@ -241,13 +286,16 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     }
     run(&["--masters", "5", "--opponents", "4"])
         .assert_usage_error("masters = 5 needs at least as many opponents");
-    run(&["--opponents", "100000", "--moves", "11"]).assert_usage_error("1100000 moves; the most is 1000000");
-    run(&["threads", "--opponents", "1001"])
-        .assert_usage_error("threads: this program starts a thread per board: at most 1000 opponents");
+    run(&["--opponents", "100000", "--moves", "11"])
+        .assert_usage_error("1100000 moves; the most is 1000000");
+    run(&["threads", "--opponents", "1001"]).assert_usage_error(
+        "threads: this program starts a thread per board: at most 1000 opponents",
+    );
     run(&["sync", "--unit", "3s"]).assert_usage_error("(the most is 10)");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
-    run(&["rayon"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
 }
 
 #[test]
@@ -255,9 +303,16 @@ fn help_lists_the_flags_and_runtimes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
-    for word in
-        ["--opponents", "--master ", "--reply", "--moves", "--masters", "--each-move", "--unit", "async-std"]
-    {
+    for word in [
+        "--opponents",
+        "--master ",
+        "--reply",
+        "--moves",
+        "--masters",
+        "--each-move",
+        "--unit",
+        "async-std",
+    ] {
         assert!(stdout.contains(word), "--help does not mention {word}:\n{stdout}");
     }
 }
@@ -265,7 +320,17 @@ fn help_lists_the_flags_and_runtimes() {
 #[test]
 fn timeline_draws_a_row_per_board() {
     let _turn = one_at_a_time();
-    let run = run(&["sync", "tokio", "--opponents", "4", "--moves", "3", "--unit", "1ms", "--timeline"]);
+    let run = run(&[
+        "sync",
+        "tokio",
+        "--opponents",
+        "4",
+        "--moves",
+        "3",
+        "--unit",
+        "1ms",
+        "--timeline",
+    ]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
     let chart = run.timeline();
@@ -273,23 +338,38 @@ fn timeline_draws_a_row_per_board() {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }
     let rows = |runtime: &str| -> Vec<String> {
-        let from =
-            chart.iter().position(|l| *l == runtime).unwrap_or_else(|| panic!("no {runtime}:\n{stdout}"));
+        let from = chart
+            .iter()
+            .position(|l| *l == runtime)
+            .unwrap_or_else(|| panic!("no {runtime}:\n{stdout}"));
         chart[from + 1..from + 5].iter().map(|l| (*l).to_owned()).collect()
     };
-    let plot = |row: &str| -> String { row.split('|').nth(1).unwrap_or_default().to_owned() };
+    let plot =
+        |row: &str| -> String { row.split('|').nth(1).unwrap_or_default().to_owned() };
     for runtime in ["sync", "tokio"] {
         for (n, row) in rows(runtime).iter().enumerate() {
-            assert!(row.starts_with(&format!("  board {}", n + 1)), "{runtime}: {row}\n{stdout}");
+            assert!(
+                row.starts_with(&format!("  board {}", n + 1)),
+                "{runtime}: {row}\n{stdout}"
+            );
             let cells = plot(row);
-            assert_eq!(cells.matches('#').count(), 3, "{runtime}: three moves of hers:\n{stdout}");
+            assert_eq!(
+                cells.matches('#').count(),
+                3,
+                "{runtime}: three moves of hers:\n{stdout}"
+            );
             assert!(cells.contains('.'), "{runtime}: the replies:\n{stdout}");
-            assert_eq!(cells.matches(']').count(), 1, "{runtime}: the game's end:\n{stdout}");
+            assert_eq!(
+                cells.matches(']').count(),
+                1,
+                "{runtime}: the game's end:\n{stdout}"
+            );
         }
     }
     // sync: board 2's first move comes after board 1's game; tokio: before board 1's second.
     let first = |row: &str, glyph: char| plot(row).find(glyph).expect("a move");
-    let nth_move = |row: &str, n: usize| plot(row).match_indices('#').nth(n).expect("a move").0;
+    let nth_move =
+        |row: &str, n: usize| plot(row).match_indices('#').nth(n).expect("a move").0;
     let (sync, tokio) = (rows("sync"), rows("tokio"));
     assert!(first(&sync[1], '#') > nth_move(&sync[0], 2), "{stdout}");
     assert!(first(&tokio[1], '#') < nth_move(&tokio[0], 1), "{stdout}");
@@ -316,16 +396,23 @@ fn docs_output_is_fresh() {
     let stdout = run.stdout();
     let section = |label: &str| -> String {
         let header = format!("── {label} ──");
-        let start = stdout.find(&header).unwrap_or_else(|| panic!("no {header}:\n{stdout}"));
+        let start =
+            stdout.find(&header).unwrap_or_else(|| panic!("no {header}:\n{stdout}"));
         let end = stdout[start..].find("\n\n").map_or(stdout.len(), |e| start + e + 1);
         stdout[start..end].to_owned()
     };
-    let table = stdout.find("\nruntime ").map(|at| stdout[at + 1..].to_owned()).expect("no table");
+    let table = stdout
+        .find("\nruntime ")
+        .map(|at| stdout[at + 1..].to_owned())
+        .expect("no table");
     let outputs = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs");
     check_docs_output(&outputs.join("chess-sync.txt"), &section("sync"));
     check_docs_output(&outputs.join("chess-tokio.txt"), &section("tokio"));
-    let ideal_lines: String =
-        stdout.lines().filter(|l| l.starts_with("ideal, ")).map(|l| format!("{l}\n")).collect();
+    let ideal_lines: String = stdout
+        .lines()
+        .filter(|l| l.starts_with("ideal, "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     check_docs_output(&outputs.join("chess-ideal.txt"), &ideal_lines);
     // Wall times near a second flip between "998.2ms" and "1.014s": only the rows must match.
     check_loosely(&outputs.join("chess-table.txt"), &table, |line| {
@@ -360,21 +447,28 @@ fn docs_output_timeline_is_fresh() {
     ]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let chart = stdout.find("timeline").map(|at| stdout[at..].to_owned()).expect("no timeline");
+    let chart =
+        stdout.find("timeline").map(|at| stdout[at..].to_owned()).expect("no timeline");
     let outputs = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs");
     check_chart(&outputs.join("chess-timeline.txt"), &chart);
     // tokio alone, on its own axis: the rounds, and the gaps where she waits for a reply.
-    let alone = Run::new(BIN, ["tokio", "--opponents", "4", "--moves", "3", "--unit", "2ms", "--timeline"]);
+    let alone = Run::new(
+        BIN,
+        ["tokio", "--opponents", "4", "--moves", "3", "--unit", "2ms", "--timeline"],
+    );
     assert!(alone.success(), "{}", alone.stderr());
     let stdout = alone.stdout();
-    let chart = stdout.find("timeline").map(|at| stdout[at..].to_owned()).expect("no timeline");
+    let chart =
+        stdout.find("timeline").map(|at| stdout[at..].to_owned()).expect("no timeline");
     check_chart(&outputs.join("chess-timeline-tokio.txt"), &chart);
 }
 
 /// Like [`check_docs_output`], for a chart: where the marks fall moves with the machine's
 /// timing, so only the chart's frame (titles, labels, rows) has to match.
 fn check_chart(path: &Path, chart: &str) {
-    check_loosely(path, chart, |line| line.split('|').next().unwrap_or_default().to_owned());
+    check_loosely(path, chart, |line| {
+        line.split('|').next().unwrap_or_default().to_owned()
+    });
 }
 
 /// Like [`check_docs_output`], comparing only what `keep` keeps of each line.
@@ -387,9 +481,15 @@ fn check_loosely(path: &Path, output: &str, keep: fn(&str) -> String) {
         let kept: Vec<String> = text.lines().map(keep).collect();
         normalise(&kept.join("\n"))
     };
-    let captured = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
-    assert_eq!(frame(&captured), frame(output), "{} is stale: run `just docs-outputs`", path.display());
+    let captured = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{} is missing ({e}): run `just docs-outputs`", path.display())
+    });
+    assert_eq!(
+        frame(&captured),
+        frame(output),
+        "{} is stale: run `just docs-outputs`",
+        path.display()
+    );
 }
 
 #[test]

@@ -52,22 +52,25 @@ macro_rules! editions_of {
 editions_of!(sync, threads, tokio, smol, async_std, futures);
 
 fn main() -> ExitCode {
-    Example::new("count", "sync vs async count(): countsync/countasync.py, 2018 or 2025 (--edition)")
-        .default_unit(Duration::from_millis(250))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/count.py"))
-        // Three calls' sleeps one after another on sync, one call's on the others (one sleep a
-        // call in 2018, two in 2025); with room to spare.
-        .length(|args: &Args, runtime: Runtime| {
-            let sleeps = if args.edition == Edition::Y2018 { 1.0 } else { 2.0 };
-            if runtime == Runtime::Sync { 3.0 * sleeps + 0.5 } else { sleeps + 0.5 }
-        })
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params { unit: cx.unit, edition: cx.args.edition.into() };
-            Sync => variants::sync,
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "count",
+        "sync vs async count(): countsync/countasync.py, 2018 or 2025 (--edition)",
+    )
+    .default_unit(Duration::from_millis(250))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/count.py"))
+    // Three calls' sleeps one after another on sync, one call's on the others (one sleep a
+    // call in 2018, two in 2025); with room to spare.
+    .length(|args: &Args, runtime: Runtime| {
+        let sleeps = if args.edition == Edition::Y2018 { 1.0 } else { 2.0 };
+        if runtime == Runtime::Sync { 3.0 * sleeps + 0.5 } else { sleeps + 0.5 }
+    })
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params { unit: cx.unit, edition: cx.args.edition.into() };
+        Sync => variants::sync,
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }

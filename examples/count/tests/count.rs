@@ -19,7 +19,8 @@ fn run(args: &[&str]) -> Run {
 fn executed_in(run: &Run) -> f64 {
     let lines = run.lines();
     let last = lines.last().expect("no output");
-    number_after(last, "count executed in").unwrap_or_else(|| panic!("no 'executed in' line: {last}"))
+    number_after(last, "count executed in")
+        .unwrap_or_else(|| panic!("no 'executed in' line: {last}"))
 }
 
 #[test]
@@ -51,7 +52,10 @@ fn the_default_edition_is_2025() {
     let default = run(&["sync", "--unit", "20ms"]);
     assert!(default.success(), "{}", default.stderr());
     let took = executed_in(&default);
-    assert!((6.0..7.5).contains(&took), "the default run took {took} units, not 2025's six");
+    assert!(
+        (6.0..7.5).contains(&took),
+        "the default run took {took} units, not 2025's six"
+    );
 }
 
 #[test]
@@ -97,9 +101,13 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     let run = run(&["all", "--unit", UNIT]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let expected = ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
+    let expected =
+        ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
     for label in expected {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     // Every row, python's too: its row is skipped where python3 is missing.
     let rows: Vec<String> = run.table_text().lines().skip(2).map(str::to_owned).collect();
@@ -114,7 +122,11 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     assert_eq!(table[0].vs_sync, "1.00x", "{:?}", table[0]);
     for row in &table[1..6] {
         assert!(row.tutorial_s < 2.6, "{row:?}");
-        let speedup: f64 = row.vs_sync.trim_end_matches('x').parse().unwrap_or_else(|_| panic!("{row:?}"));
+        let speedup: f64 = row
+            .vs_sync
+            .trim_end_matches('x')
+            .parse()
+            .unwrap_or_else(|_| panic!("{row:?}"));
         assert!(speedup > 6.0 / 2.6, "{row:?}");
     }
 }
@@ -164,7 +176,10 @@ fn timeline_fits_80_columns_and_shows_the_overlap() {
     assert!(chart[tokio + 1].starts_with("  One"), "{stdout}");
     let ones = marks(&chart[tokio + 1]);
     assert_eq!(ones.iter().map(|(_, n)| n).sum::<u32>(), 3, "{stdout}");
-    assert!(ones.last().unwrap().0 - ones[0].0 <= 1, "tokio's Ones are spread out:\n{stdout}");
+    assert!(
+        ones.last().unwrap().0 - ones[0].0 <= 1,
+        "tokio's Ones are spread out:\n{stdout}"
+    );
     let twos = marks(&chart[tokio + 2]);
     assert!(twos[0].0 > ones.last().unwrap().0 + 10, "{stdout}");
     // sync prints its Ones one unit apart: three separate marks, a third of the axis apart.
@@ -203,8 +218,9 @@ fn python_is_skipped_without_python3() {
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
-    run(&["tokyo"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["tokyo"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["--unit", "-1s"]).assert_usage_error("must be positive");
     run(&["--unit", "abc"]).assert_usage_error("expected a number");
@@ -219,7 +235,10 @@ fn help_lists_the_runtimes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
-    assert!(stdout.starts_with("sync vs async count()"), "--help does not open with the about: {stdout}");
+    assert!(
+        stdout.starts_with("sync vs async count()"),
+        "--help does not open with the about: {stdout}"
+    );
     for name in [
         "sync",
         "threads",
@@ -240,7 +259,8 @@ fn help_lists_the_runtimes() {
 fn docs_output_is_fresh() {
     let run = run(&["sync", "threads", "tokio", "smol", "async-std", "futures"]);
     assert!(run.success());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count.txt");
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count.txt");
     check_docs_output(&path, &run.stdout());
     // At the default unit (250 ms), in 2025: sync's six sleeps plus two for each of the others.
     assert!(run.wall >= Duration::from_secs_f64(16.0 * 0.250), "took {:?}", run.wall);
@@ -250,7 +270,8 @@ fn docs_output_is_fresh() {
 fn docs_output_2018_is_fresh() {
     let run = run(&["sync", "tokio", "--edition", "2018"]);
     assert!(run.success());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/count-2018.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/count-2018.txt");
     check_docs_output(&path, &run.stdout());
 }
 
@@ -261,15 +282,24 @@ fn a_closed_pipe_ends_the_program_quietly() {
     use std::process::{Command, Stdio};
 
     for args in [&["sync", "--unit", UNIT][..], &["sync", "tokio", "--unit", UNIT]] {
-        let mut child =
-            Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
         // The reader is gone: the next line the program prints hits a closed pipe (`| head -1`).
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert_eq!(output.status.signal(), Some(13), "{args:?}: expected SIGPIPE, got {:?}", output.status);
+        assert_eq!(
+            output.status.signal(),
+            Some(13),
+            "{args:?}: expected SIGPIPE, got {:?}",
+            output.status
+        );
     }
 }
 

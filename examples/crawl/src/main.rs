@@ -106,7 +106,8 @@ fn default_timeout(unit: Duration) -> Duration {
 /// Whether a URL's host is this machine: the examples talk to loopback only.
 fn is_loopback(host: &str) -> bool {
     let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The run's site, refused unless it is on this machine. (The runner's stand-in for a site it
@@ -124,11 +125,13 @@ fn on_this_machine(site: &str) -> Result<String, UsageError> {
 /// `--urls FILE`, refused unless every URL in it is on this machine.
 fn loopback_list(path: Option<&Path>) -> Result<Option<PathBuf>, UsageError> {
     let Some(path) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| UsageError(format!("--urls {}: cannot read it: {err}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        UsageError(format!("--urls {}: cannot read it: {err}", path.display()))
+    })?;
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let url = url::Url::parse(line)
-            .map_err(|err| UsageError(format!("--urls {}: {line:?} is not a URL: {err}", path.display())))?;
+        let url = url::Url::parse(line).map_err(|err| {
+            UsageError(format!("--urls {}: {line:?} is not a URL: {err}", path.display()))
+        })?;
         if !url.host_str().is_some_and(is_loopback) {
             return Err(UsageError(format!(
                 "--urls {}: {line} is not on this machine: the examples talk to 127.0.0.1 only",
@@ -148,7 +151,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, cx: &FmtContext<'_, S, N>, mut out: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        cx: &FmtContext<'_, S, N>,
+        mut out: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
         write!(out, "{time} {}:areq: ", event.metadata().level())?;
         cx.format_fields(out.by_ref(), event)?;
@@ -167,35 +175,39 @@ fn length(_: &Args, runtime: Runtime) -> f64 {
 
 fn main() -> ExitCode {
     // Set up here, before the harness would set up its own format.
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .event_format(AreqFormat)
         .try_init();
-    Example::new("crawl", "areq.py: fetch pages concurrently, find their links, write them to one file")
-        .default_unit(Duration::from_millis(250))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/crawl.py"))
-        .needs_site()
-        .length(length)
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params {
-                site: on_this_machine(&cx.site)?,
-                urls: loopback_list(cx.args.urls.as_deref())?,
-                out: cx.args.out.clone(),
-                parser: cx.args.parser.into(),
-                depth: cx.args.depth,
-                max_pages: cx.args.max_pages as usize,
-                timeout: cx.args.timeout.unwrap_or_else(|| default_timeout(cx.unit)),
-                faults: cx.args.faults,
-            };
-            Sync => variants::sync,
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "crawl",
+        "areq.py: fetch pages concurrently, find their links, write them to one file",
+    )
+    .default_unit(Duration::from_millis(250))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/crawl.py"))
+    .needs_site()
+    .length(length)
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params {
+            site: on_this_machine(&cx.site)?,
+            urls: loopback_list(cx.args.urls.as_deref())?,
+            out: cx.args.out.clone(),
+            parser: cx.args.parser.into(),
+            depth: cx.args.depth,
+            max_pages: cx.args.max_pages as usize,
+            timeout: cx.args.timeout.unwrap_or_else(|| default_timeout(cx.unit)),
+            faults: cx.args.faults,
+        };
+        Sync => variants::sync,
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }
 
 #[cfg(test)]
@@ -204,11 +216,19 @@ mod tests {
 
     #[test]
     fn only_sites_on_this_machine_are_taken() {
-        for site in ["http://127.0.0.1:8000", "http://localhost:80", "http://[::1]:8000", "http://127.1.2.3"]
-        {
+        for site in [
+            "http://127.0.0.1:8000",
+            "http://localhost:80",
+            "http://[::1]:8000",
+            "http://127.1.2.3",
+        ] {
             assert_eq!(on_this_machine(site).unwrap(), site);
         }
-        for site in ["http://example.com", "http://10.0.0.1:8000", "http://127.0.0.1.example.com:80"] {
+        for site in [
+            "http://example.com",
+            "http://10.0.0.1:8000",
+            "http://127.0.0.1.example.com:80",
+        ] {
             assert!(on_this_machine(site).is_err(), "{site}");
         }
     }

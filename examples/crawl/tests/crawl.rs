@@ -19,8 +19,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_crawl");
 const RUST: [&str; 6] = ["sync", "threads", "tokio", "smol", "async-std", "futures"];
 const ASYNC: [&str; 4] = ["tokio", "smol", "async-std", "futures"];
 /// The broken pages `--faults` adds, as the variants name them.
-const FAULTS: [&str; 7] =
-    ["/status/404", "/status/500", "/reset", "/hang", "/redirect-loop", "/bytes/104857600", "/not-utf8"];
+const FAULTS: [&str; 7] = [
+    "/status/404",
+    "/status/500",
+    "/reset",
+    "/hang",
+    "/redirect-loop",
+    "/bytes/104857600",
+    "/not-utf8",
+];
 
 fn site(unit: Duration) -> Site {
     Site::start(Config { unit, ..Config::default() }).expect("the site starts")
@@ -28,7 +35,8 @@ fn site(unit: Duration) -> Site {
 
 /// A folder of its own for one test's output files, emptied first.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("crawl-test-{}-{test}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("crawl-test-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch folder");
     dir
@@ -38,7 +46,8 @@ fn scratch(test: &str) -> PathBuf {
 /// the output file's path.
 fn crawl(runtime: &str, site: &Site, dir: &Path, args: &[&str]) -> (Run, PathBuf) {
     let out = dir.join(format!("{runtime}.txt"));
-    let mut all = vec![runtime, "--site", site.url(), "--out", out.to_str().expect("a UTF-8 path")];
+    let mut all =
+        vec![runtime, "--site", site.url(), "--out", out.to_str().expect("a UTF-8 path")];
     all.extend(args);
     (Run::new(BIN, all), out)
 }
@@ -51,17 +60,26 @@ enum Parser {
 
 /// The page's links as a variant finds them: joined, distinct, in order.
 fn links(url: &Url, page: &str, parser: Parser) -> Vec<Url> {
-    static HREF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"href="(.*?)""#).expect("a pattern"));
+    static HREF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"href="(.*?)""#).expect("a pattern"));
     let hrefs: Vec<String> = match parser {
         Parser::Regex => HREF.captures_iter(page).map(|c| c[1].to_owned()).collect(),
         Parser::Html => {
             let document = scraper::Html::parse_document(page);
             let anchors = scraper::Selector::parse("a[href]").expect("a selector");
-            document.select(&anchors).filter_map(|a| a.value().attr("href")).map(str::to_owned).collect()
+            document
+                .select(&anchors)
+                .filter_map(|a| a.value().attr("href"))
+                .map(str::to_owned)
+                .collect()
         }
     };
     let mut seen = HashSet::new();
-    hrefs.iter().filter_map(|h| url.join(h).ok()).filter(|l| seen.insert(l.clone())).collect()
+    hrefs
+        .iter()
+        .filter_map(|h| url.join(h).ok())
+        .filter(|l| seen.insert(l.clone()))
+        .collect()
 }
 
 /// What the site serves at `url`, when it answers 200 with a page (a lossy read of the one
@@ -79,7 +97,13 @@ fn page_of(url: &Url) -> Option<String> {
 
 /// The lines a crawl must write (without the header), computed from the site's pages: the
 /// list (and the broken pages), breadth first to `depth`, at most `max_pages` pages.
-fn expected(base: &str, depth: u32, max_pages: usize, parser: Parser, faults: bool) -> BTreeSet<String> {
+fn expected(
+    base: &str,
+    depth: u32,
+    max_pages: usize,
+    parser: Parser,
+    faults: bool,
+) -> BTreeSet<String> {
     let mut level: Vec<Url> = AREQ_PAGES
         .iter()
         .map(|page| format!("{base}/areq/{}", page.name))
@@ -115,14 +139,24 @@ fn expected(base: &str, depth: u32, max_pages: usize, parser: Parser, faults: bo
 /// The output file's lines after its header, checked: the header first, each line a source
 /// URL, a tab and a link, both whole URLs (no line torn), none twice (none doubled).
 fn written(path: &Path, who: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{who}: {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{who}: {}: {e}", path.display()));
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("source_url\tparsed_url"), "{who}: the header is not first");
+    assert_eq!(
+        lines.next(),
+        Some("source_url\tparsed_url"),
+        "{who}: the header is not first"
+    );
     let mut set = BTreeSet::new();
     for line in lines {
-        let (source, link) = line.split_once('\t').unwrap_or_else(|| panic!("{who}: a torn line {line:?}"));
+        let (source, link) = line
+            .split_once('\t')
+            .unwrap_or_else(|| panic!("{who}: a torn line {line:?}"));
         assert!(!link.contains('\t'), "{who}: two lines in one: {line:?}");
-        assert!(Url::parse(source).is_ok() && Url::parse(link).is_ok(), "{who}: a torn line {line:?}");
+        assert!(
+            Url::parse(source).is_ok() && Url::parse(link).is_ok(),
+            "{who}: a torn line {line:?}"
+        );
         assert!(set.insert(line.to_owned()), "{who}: written twice: {line:?}");
     }
     assert!(text.ends_with('\n'), "{who}: the last line is cut short");
@@ -133,12 +167,15 @@ fn written(path: &Path, who: &str) -> BTreeSet<String> {
 /// asserts that every line has that format.
 fn log(run: &Run, who: &str) -> Vec<(String, String)> {
     static LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\d\d:\d\d:\d\d (DEBUG|INFO|WARN|WARNING|ERROR):areq: (.*)$").expect("a pattern")
+        Regex::new(r"^\d\d:\d\d:\d\d (DEBUG|INFO|WARN|WARNING|ERROR):areq: (.*)$")
+            .expect("a pattern")
     });
     run.stderr()
         .lines()
         .map(|line| {
-            let caps = LINE.captures(line).unwrap_or_else(|| panic!("{who}: not areq's format: {line:?}"));
+            let caps = LINE
+                .captures(line)
+                .unwrap_or_else(|| panic!("{who}: not areq's format: {line:?}"));
             (caps[1].to_owned(), caps[2].to_owned())
         })
         .collect()
@@ -160,8 +197,10 @@ fn python_skipped(run: &Run) -> bool {
 
 /// The number between `before` and `after` in `line`.
 fn number_between(line: &str, before: &str, after: &str) -> usize {
-    let rest = line.split_once(before).unwrap_or_else(|| panic!("no {before:?} in {line:?}")).1;
-    let number = rest.split_once(after).unwrap_or_else(|| panic!("no {after:?} in {line:?}")).0;
+    let rest =
+        line.split_once(before).unwrap_or_else(|| panic!("no {before:?} in {line:?}")).1;
+    let number =
+        rest.split_once(after).unwrap_or_else(|| panic!("no {after:?} in {line:?}")).0;
     number.parse().unwrap_or_else(|_| panic!("not a number: {number:?} in {line:?}"))
 }
 
@@ -185,14 +224,27 @@ fn every_runtime_writes_areqs_440_links_and_logs_like_areq() {
         assert_eq!(written(&out, runtime), expected, "{runtime}");
         let lines = run.lines();
         let list = format!("{}/urls.txt", site.url());
-        assert_eq!(lines[0], format!("Fetching 8 URLs from {list} (parser: regex, depth: 0)"), "{runtime}");
-        assert!(lines[1].starts_with("Fetched 7 of 8 pages in "), "{runtime}: {}", lines[1]);
+        assert_eq!(
+            lines[0],
+            format!("Fetching 8 URLs from {list} (parser: regex, depth: 0)"),
+            "{runtime}"
+        );
+        assert!(
+            lines[1].starts_with("Fetched 7 of 8 pages in "),
+            "{runtime}: {}",
+            lines[1]
+        );
         // How many overlap depends on the machine's load: at most the 8 of the list, and
         // (the_async_runtimes_overlap_the_pages_delays checks) all 8 on a quiet one.
-        let in_flight = number_between(&lines[1], ", 1 failed, at most ", " requests in flight");
+        let in_flight =
+            number_between(&lines[1], ", 1 failed, at most ", " requests in flight");
         let most = if runtime == "sync" { 1 } else { 8 };
         assert!((1..=most).contains(&in_flight), "{runtime}: {}", lines[1]);
-        assert_eq!(lines[2], format!("Wrote 440 links from 6 pages to {}", out.display()), "{runtime}");
+        assert_eq!(
+            lines[2],
+            format!("Wrote 440 links from 6 pages to {}", out.display()),
+            "{runtime}"
+        );
         assert_eq!(lines.len(), 3, "{runtime}: {lines:?}");
 
         // The log: three lines a page with links, two for the text page, one for the 404.
@@ -201,21 +253,37 @@ fn every_runtime_writes_areqs_440_links_and_logs_like_areq() {
             let url = format!("{}/areq/{}", site.url(), page.name);
             let count = |line: &str| log.iter().filter(|(_, m)| *m == line).count();
             if page.links == 0 && page.name.ends_with(".html") {
-                let errors: Vec<&String> =
-                    log.iter().filter(|(l, m)| l == "ERROR" && m.contains(&url)).map(|(_, m)| m).collect();
+                let errors: Vec<&String> = log
+                    .iter()
+                    .filter(|(l, m)| l == "ERROR" && m.contains(&url))
+                    .map(|(_, m)| m)
+                    .collect();
                 assert_eq!(errors.len(), 1, "{runtime}: {errors:?}");
                 assert!(
                     errors[0].ends_with(&format!("error for {url} [404]: Not Found"))
-                        || errors[0].ends_with(&format!("exception for {url} [404]: Not Found")),
+                        || errors[0]
+                            .ends_with(&format!("exception for {url} [404]: Not Found")),
                     "{runtime}: {}",
                     errors[0]
                 );
                 continue;
             }
-            assert_eq!(count(&format!("Got response [200] for URL: {url}")), 1, "{runtime}: {url}");
-            assert_eq!(count(&format!("Found {} links for {url}", page.links)), 1, "{runtime}: {url}");
+            assert_eq!(
+                count(&format!("Got response [200] for URL: {url}")),
+                1,
+                "{runtime}: {url}"
+            );
+            assert_eq!(
+                count(&format!("Found {} links for {url}", page.links)),
+                1,
+                "{runtime}: {url}"
+            );
             let wrote = usize::from(page.links > 0);
-            assert_eq!(count(&format!("Wrote results for source URL: {url}")), wrote, "{runtime}: {url}");
+            assert_eq!(
+                count(&format!("Wrote results for source URL: {url}")),
+                wrote,
+                "{runtime}: {url}"
+            );
         }
         assert_eq!(log.len(), 6 * 3 + 2 + 1, "{runtime}: {log:?}");
     }
@@ -236,9 +304,15 @@ fn the_async_runtimes_overlap_the_pages_delays() {
         for runtime in ["threads", "tokio", "smol", "async-std", "futures"] {
             let (run, _) = crawl(runtime, &site, &dir, &["--timeout", "10s"]);
             assert!(run.success(), "{runtime}: {}", run.stderr());
-            let in_flight = number_between(&run.lines()[1], "at most ", " requests in flight");
+            let in_flight =
+                number_between(&run.lines()[1], "at most ", " requests in flight");
             if in_flight != 8 || run.wall.as_secs_f64() >= 0.6 * sync.wall.as_secs_f64() {
-                return Err(format!("{runtime}: {:?} (sync {:?}): {}", run.wall, sync.wall, run.lines()[1]));
+                return Err(format!(
+                    "{runtime}: {:?} (sync {:?}): {}",
+                    run.wall,
+                    sync.wall,
+                    run.lines()[1]
+                ));
             }
         }
         Ok(())
@@ -254,11 +328,13 @@ fn the_two_parsers_differ_on_the_regex101_page_only() {
     let regex = expected(site.url(), 0, 10_000, Parser::Regex, false);
     let html = expected(site.url(), 0, 10_000, Parser::Html, false);
     assert_eq!((regex.len(), html.len()), (440, 439));
-    let on_regex101 = |set: &BTreeSet<String>| set.iter().all(|line| line.contains("/areq/regex101\t"));
+    let on_regex101 =
+        |set: &BTreeSet<String>| set.iter().all(|line| line.contains("/areq/regex101\t"));
     assert!(on_regex101(&regex.difference(&html).cloned().collect()));
     assert!(on_regex101(&html.difference(&regex).cloned().collect()));
     for runtime in everyone() {
-        let (run, out) = crawl(runtime, &site, &dir, &["--parser", "html", "--timeout", "10s"]);
+        let (run, out) =
+            crawl(runtime, &site, &dir, &["--parser", "html", "--timeout", "10s"]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         if runtime == "python" && python_skipped(&run) {
             continue;
@@ -274,7 +350,11 @@ fn the_two_parsers_differ_on_the_regex101_page_only() {
         }
         assert_eq!(found, html, "{runtime}");
         let found_on = format!("Found 22 links for {}/areq/regex101", site.url());
-        assert!(log(&run, runtime).iter().any(|(_, m)| *m == found_on), "{runtime}: {}", run.stderr());
+        assert!(
+            log(&run, runtime).iter().any(|(_, m)| *m == found_on),
+            "{runtime}: {}",
+            run.stderr()
+        );
     }
 }
 
@@ -299,12 +379,23 @@ fn faults_are_each_logged_once_and_no_good_link_is_lost() {
             "{runtime}: {}",
             lines[0]
         );
-        assert!(lines[1].starts_with("Fetched 8 of 15 pages in "), "{runtime}: {}", lines[1]);
+        assert!(
+            lines[1].starts_with("Fetched 8 of 15 pages in "),
+            "{runtime}: {}",
+            lines[1]
+        );
         assert!(lines[1].contains(", 7 failed, "), "{runtime}: {}", lines[1]);
-        let errors: Vec<String> =
-            log(&run, runtime).into_iter().filter(|(level, _)| level == "ERROR").map(|(_, m)| m).collect();
+        let errors: Vec<String> = log(&run, runtime)
+            .into_iter()
+            .filter(|(level, _)| level == "ERROR")
+            .map(|(_, m)| m)
+            .collect();
         assert_eq!(errors.len(), 7, "{runtime}: {errors:#?}");
-        for path in FAULTS.iter().filter(|p| **p != "/not-utf8").chain(&["/areq/this-url-will-404.html"]) {
+        for path in FAULTS
+            .iter()
+            .filter(|p| **p != "/not-utf8")
+            .chain(&["/areq/this-url-will-404.html"])
+        {
             let url = format!("{}{path} [", site.url());
             assert_eq!(
                 errors.iter().filter(|e| e.contains(&url)).count(),
@@ -312,9 +403,10 @@ fn faults_are_each_logged_once_and_no_good_link_is_lost() {
                 "{runtime}: {path}: {errors:#?}"
             );
         }
-        for (path, status) in
-            [("/status/404", "[404]: Not Found"), ("/status/500", "[500]: Internal Server Error")]
-        {
+        for (path, status) in [
+            ("/status/404", "[404]: Not Found"),
+            ("/status/500", "[500]: Internal Server Error"),
+        ] {
             let line = errors.iter().find(|e| e.contains(path)).expect("logged");
             assert!(line.ends_with(status), "{runtime}: {line}");
         }
@@ -330,8 +422,12 @@ fn a_crawl_of_thousands_of_pages_writes_every_line_whole_and_once() {
     let expected = expected(site.url(), 3, 5000, Parser::Regex, false);
     assert!(expected.len() > 40_000, "{}", expected.len());
     for runtime in everyone() {
-        let (run, out) =
-            crawl(runtime, &site, &dir, &["--depth", "3", "--max-pages", "5000", "--timeout", "10s"]);
+        let (run, out) = crawl(
+            runtime,
+            &site,
+            &dir,
+            &["--depth", "3", "--max-pages", "5000", "--timeout", "10s"],
+        );
         assert!(run.success(), "{runtime}: {}", run.stderr());
         if runtime == "python" && python_skipped(&run) {
             continue;
@@ -340,10 +436,19 @@ fn a_crawl_of_thousands_of_pages_writes_every_line_whole_and_once() {
         let lines = run.lines();
         assert_eq!(
             lines[1..5],
-            ["Level 0: 8 pages", "Level 1: 173 pages", "Level 2: 1514 pages", "Level 3: 3305 pages"],
+            [
+                "Level 0: 8 pages",
+                "Level 1: 173 pages",
+                "Level 2: 1514 pages",
+                "Level 3: 3305 pages"
+            ],
             "{runtime}"
         );
-        assert!(lines[5].starts_with("Fetched 4999 of 5000 pages in "), "{runtime}: {}", lines[5]);
+        assert!(
+            lines[5].starts_with("Fetched 4999 of 5000 pages in "),
+            "{runtime}: {}",
+            lines[5]
+        );
         // At most 100 requests in flight; the async runtimes and the threads reach it.
         let in_flight = if runtime == "sync" { 1 } else { 100 };
         assert!(
@@ -351,7 +456,14 @@ fn a_crawl_of_thousands_of_pages_writes_every_line_whole_and_once() {
             "{runtime}: {}",
             lines[5]
         );
-        assert_eq!(lines[6], format!("Wrote {} links from 4998 pages to {}", expected.len(), out.display()));
+        assert_eq!(
+            lines[6],
+            format!(
+                "Wrote {} links from 4998 pages to {}",
+                expected.len(),
+                out.display()
+            )
+        );
         // A deeper crawl logs its pages at DEBUG: what is left is the one 404.
         let log = log(&run, runtime);
         assert_eq!(log.len(), 1, "{runtime}: {log:?}");
@@ -367,10 +479,16 @@ fn a_list_from_a_file_is_read_and_one_off_this_machine_is_refused() {
     let dir = scratch("list");
     let list = dir.join("urls.txt");
     let base = site.url();
-    std::fs::write(&list, format!("{base}/graph/50\n\n  {base}/graph/50\n{base}/areq/bloomberg-economics\n"))
-        .expect("written");
+    std::fs::write(
+        &list,
+        format!(
+            "{base}/graph/50\n\n  {base}/graph/50\n{base}/areq/bloomberg-economics\n"
+        ),
+    )
+    .expect("written");
     for runtime in everyone() {
-        let (run, out) = crawl(runtime, &site, &dir, &["--urls", list.to_str().expect("UTF-8")]);
+        let (run, out) =
+            crawl(runtime, &site, &dir, &["--urls", list.to_str().expect("UTF-8")]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         if runtime == "python" && python_skipped(&run) {
             continue;
@@ -384,14 +502,16 @@ fn a_list_from_a_file_is_read_and_one_off_this_machine_is_refused() {
     std::fs::write(&list, "http://example.com/\n").expect("written");
     let list = list.to_str().expect("UTF-8");
     Run::new(BIN, ["tokio", "--urls", list]).assert_usage_error("is not on this machine");
-    Run::new(BIN, ["tokio", "--urls", "/nonexistent/urls.txt"]).assert_usage_error("cannot read it");
+    Run::new(BIN, ["tokio", "--urls", "/nonexistent/urls.txt"])
+        .assert_usage_error("cannot read it");
 }
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     let run = |args: &[&str]| Run::new(BIN, args);
-    run(&["tokyo"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["tokyo"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--depth", "11"]).assert_usage_error("--depth");
     run(&["--depth", "-1"]).assert_usage_error("--depth");
     run(&["--max-pages", "0"]).assert_usage_error("--max-pages");
@@ -409,7 +529,16 @@ fn help_names_the_flags() {
     assert!(run.success());
     let stdout = run.stdout();
     assert!(stdout.starts_with("areq.py"), "{stdout}");
-    for flag in ["--urls", "--out", "--parser", "--depth", "--max-pages", "--timeout", "--faults", "--site"] {
+    for flag in [
+        "--urls",
+        "--out",
+        "--parser",
+        "--depth",
+        "--max-pages",
+        "--timeout",
+        "--faults",
+        "--site",
+    ] {
         assert!(stdout.contains(flag), "--help does not mention {flag}");
     }
 }
@@ -421,9 +550,13 @@ fn the_runners_defaults_are_each_variants_own() {
         let run = Run::new(BIN, [runtime, "--site", "http://127.0.0.1:8000", "--entry"]);
         assert_eq!(run.stdout().trim(), "main()", "{runtime}: {}", run.stderr());
     }
-    for flags in
-        [&["--faults"][..], &["--depth", "1"], &["--parser", "html"], &["--out", "x.txt"], &["--unit", "1s"]]
-    {
+    for flags in [
+        &["--faults"][..],
+        &["--depth", "1"],
+        &["--parser", "html"],
+        &["--out", "x.txt"],
+        &["--unit", "1s"],
+    ] {
         let mut args = vec!["tokio", "--site", "http://127.0.0.1:8000", "--entry"];
         args.extend(flags);
         assert_eq!(Run::new(BIN, &args).stdout().trim(), "run(params)", "{flags:?}");
@@ -452,14 +585,19 @@ fn docs_output_is_fresh() {
     check_docs_output_unordered(&outputs.join("crawl-log.txt"), &tokio.stderr());
     let faults = Run::new(BIN, ["tokio", "--faults", "--out", out]);
     assert!(faults.success(), "{}", faults.stderr());
-    let errors: String =
-        faults.stderr().lines().filter(|l| l.contains(" ERROR:")).map(|l| format!("{l}\n")).collect();
+    let errors: String = faults
+        .stderr()
+        .lines()
+        .filter(|l| l.contains(" ERROR:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     check_docs_output_unordered(&outputs.join("crawl-faults.txt"), &errors);
 }
 
 /// The scale run: three levels from the list, cut at 10,000 pages, the areq pages' delays made
 /// negligible (a unit of 1 ms), and a timeout no busy machine reaches.
-const SCALE: [&str; 8] = ["--depth", "3", "--max-pages", "10000", "--unit", "1ms", "--timeout", "10s"];
+const SCALE: [&str; 8] =
+    ["--depth", "3", "--max-pages", "10000", "--unit", "1ms", "--timeout", "10s"];
 
 /// Each row's pages per second, from its `Fetched ...` line, by the row's header.
 fn rates(run: &Run) -> Vec<(String, f64)> {
@@ -470,7 +608,10 @@ fn rates(run: &Run) -> Vec<(String, f64)> {
             row = header.split(" ──").next().unwrap_or_default().to_owned();
         } else if let Some((before, _)) = line.split_once(" pages/s)") {
             let rate = before.rsplit('(').next().and_then(|n| n.parse().ok());
-            rates.push((row.clone(), rate.unwrap_or_else(|| panic!("no rate in {line:?}"))));
+            rates.push((
+                row.clone(),
+                rate.unwrap_or_else(|| panic!("no rate in {line:?}")),
+            ));
         }
     }
     rates
@@ -490,8 +631,12 @@ fn docs_output_scale_is_fresh() {
         return;
     }
     assert_eq!(rates(&run).len(), 7, "{}", run.stdout());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/crawl-scale.txt");
-    testing::check_docs_output_release(&path, &run.stdout().replace(out, "foundurls.txt"));
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/crawl-scale.txt");
+    testing::check_docs_output_release(
+        &path,
+        &run.stdout().replace(out, "foundurls.txt"),
+    );
 }
 
 #[test]
@@ -500,10 +645,15 @@ fn every_async_runtime_crawls_six_times_faster_than_python_and_finds_the_same_pa
     let _turn = testing::one_at_a_time(); // it keeps both cores busy, or needs them quiet
     let dir = scratch("goal");
     let out = dir.join("foundurls.txt");
-    let args = [&ASYNC[..], &["python", "--out", out.to_str().expect("UTF-8")], &SCALE[..]].concat();
+    let args =
+        [&ASYNC[..], &["python", "--out", out.to_str().expect("UTF-8")], &SCALE[..]]
+            .concat();
     let run = Run::new(BIN, args);
     assert!(run.success(), "{}", run.stderr());
-    assert!(!run.stdout().contains("skipped: "), "the goal needs the Python peer, with aiohttp and aiofiles");
+    assert!(
+        !run.stdout().contains("skipped: "),
+        "the goal needs the Python peer, with aiohttp and aiofiles"
+    );
     eprintln!("{}", run.table_text());
     let rates = rates(&run);
     let python = rates.iter().find(|(row, _)| row == "python").expect("a python row").1;
@@ -511,14 +661,21 @@ fn every_async_runtime_crawls_six_times_faster_than_python_and_finds_the_same_pa
         eprintln!("{row:<20} {rate:>8.0} pages/s  {:>5.1}x python", rate / python);
     }
     for (row, rate) in rates.iter().filter(|(row, _)| row != "python") {
-        assert!(*rate >= 6.0 * python, "{row}: {rate:.0} pages/s, less than 6 x python's {python:.0}");
+        assert!(
+            *rate >= 6.0 * python,
+            "{row}: {rate:.0} pages/s, less than 6 x python's {python:.0}"
+        );
     }
     // The same pages, each runtime on its own: the same lines as the reference.
     let site = site(Duration::from_millis(1));
     let expected = expected(site.url(), 3, 10_000, Parser::Regex, false);
     for runtime in ASYNC.iter().chain(&["python"]) {
-        let (run, out) =
-            crawl(runtime, &site, &dir, &SCALE[..4].iter().chain(&SCALE[6..]).copied().collect::<Vec<_>>());
+        let (run, out) = crawl(
+            runtime,
+            &site,
+            &dir,
+            &SCALE[..4].iter().chain(&SCALE[6..]).copied().collect::<Vec<_>>(),
+        );
         assert!(run.success(), "{runtime}: {}", run.stderr());
         assert_eq!(written(&out, runtime), expected, "{runtime}");
     }

@@ -44,22 +44,37 @@ fn rlib(name: &str) -> PathBuf {
 fn docs_output_an_html_document_held_across_an_await_is_not_send() {
     let exe = std::env::current_exe().expect("this test's path");
     let deps = exe.parent().expect("the deps folder").to_owned();
-    let out = std::env::temp_dir().join(format!("crawl-not-send-{}.rmeta", std::process::id()));
-    let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("snippets"))
-        .args(["--edition", "2024", "--color", "never", "--crate-type", "bin", "--emit", "metadata", "-o"])
-        .arg(&out)
-        .arg("-L")
-        .arg(format!("dependency={}", deps.display()))
-        .arg("--extern")
-        .arg(format!("scraper={}", rlib("scraper").display()))
-        .arg("not_send.rs")
-        .output()
-        .expect("rustc runs");
+    let out =
+        std::env::temp_dir().join(format!("crawl-not-send-{}.rmeta", std::process::id()));
+    let output =
+        Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("snippets"))
+            .args([
+                "--edition",
+                "2024",
+                "--color",
+                "never",
+                "--crate-type",
+                "bin",
+                "--emit",
+                "metadata",
+                "-o",
+            ])
+            .arg(&out)
+            .arg("-L")
+            .arg(format!("dependency={}", deps.display()))
+            .arg("--extern")
+            .arg(format!("scraper={}", rlib("scraper").display()))
+            .arg("not_send.rs")
+            .output()
+            .expect("rustc runs");
     let _ = std::fs::remove_file(&out);
     assert!(!output.status.success(), "not_send.rs compiled: it should not");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(stderr.starts_with("error: future cannot be sent between threads safely"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: future cannot be sent between threads safely"),
+        "{stderr}"
+    );
     assert!(stderr.contains("has type `Html` which is not `Send`"), "{stderr}");
     assert!(stderr.contains("required by a bound in `spawn`"), "{stderr}");
     // The wording around these may shift between Rust releases: pin what the chapter relies on.
@@ -68,7 +83,11 @@ fn docs_output_an_html_document_held_across_an_await_is_not_send() {
         std::fs::write(&path, &stderr).expect("written");
     }
     let captured = std::fs::read_to_string(&path).expect("run `just docs-outputs`");
-    assert!(captured.contains("has type `Html` which is not `Send`"), "{} is stale", path.display());
+    assert!(
+        captured.contains("has type `Html` which is not `Send`"),
+        "{} is stale",
+        path.display()
+    );
 }
 
 /// The areq pages' URLs on `site`.
@@ -82,13 +101,18 @@ fn docs_output_a_blocking_client_inside_a_runtime_holds_its_thread() {
     // blocks the one thread while it waits, and with reqwest, which awaits.
     let _turn = testing::one_at_a_time();
     let unit = Duration::from_millis(100);
-    let site = Site::start(Config { unit, ..Config::default() }).expect("the site starts");
+    let site =
+        Site::start(Config { unit, ..Config::default() }).expect("the site starts");
     let urls = areq_urls(&site);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     let timed = |blocking: bool| -> f64 {
         let start = Instant::now();
         runtime.block_on(async {
-            let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+            let agent: ureq::Agent =
+                ureq::Agent::config_builder().proxy(None).build().into();
             let client = reqwest::Client::builder().no_proxy().build().expect("a client");
             let mut tasks = tokio::task::JoinSet::new();
             for url in urls.clone() {
@@ -108,7 +132,10 @@ fn docs_output_a_blocking_client_inside_a_runtime_holds_its_thread() {
     let (blocking, awaiting) = (timed(true), timed(false));
     // The delays add up to 2.45 units; the slowest is 0.8.
     assert!(blocking >= 2.4, "ureq in tasks took {blocking:.2} units");
-    assert!(awaiting < 0.6 * blocking, "reqwest took {awaiting:.2} units, ureq {blocking:.2}");
+    assert!(
+        awaiting < 0.6 * blocking,
+        "reqwest took {awaiting:.2} units, ureq {blocking:.2}"
+    );
     let text = format!(
         "8 pages (delays adding up to 2.45 tutorial seconds, the slowest 0.80), a tokio task each,\n\
          on the current-thread runtime:\n\
@@ -125,14 +152,24 @@ fn docs_output_no_client_times_out_unless_told() {
     let site = Site::start(Config::default()).expect("the site starts");
     let url = format!("{}/hang", site.url());
     let wait = Duration::from_millis(1500);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    let mut text = String::from("GET /hang, which never answers, with each client as built by default:\n");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut text = String::from(
+        "GET /hang, which never answers, with each client as built by default:\n",
+    );
 
     let client = reqwest::Client::builder().no_proxy().build().expect("a client");
-    let answered =
-        runtime.block_on(async { tokio::time::timeout(wait, client.get(&url).send()).await.is_ok() });
+    let answered = runtime.block_on(async {
+        tokio::time::timeout(wait, client.get(&url).send()).await.is_ok()
+    });
     assert!(!answered, "reqwest gave up by itself");
-    let _ = writeln!(text, "reqwest::Client:         still waiting after {:.1} s", wait.as_secs_f64());
+    let _ = writeln!(
+        text,
+        "reqwest::Client:         still waiting after {:.1} s",
+        wait.as_secs_f64()
+    );
 
     let (done, gave_up) = std::sync::mpsc::channel();
     let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
@@ -142,19 +179,29 @@ fn docs_output_no_client_times_out_unless_told() {
         let _ = done.send(outcome.err().map(|e| e.to_string()));
     });
     assert!(gave_up.recv_timeout(wait).is_err(), "ureq gave up by itself");
-    let _ = writeln!(text, "ureq::Agent:             still waiting after {:.1} s", wait.as_secs_f64());
+    let _ = writeln!(
+        text,
+        "ureq::Agent:             still waiting after {:.1} s",
+        wait.as_secs_f64()
+    );
 
     let hyper_waits = runtime.block_on(async {
-        let stream = tokio::net::TcpStream::connect(site.addr()).await.expect("connected");
+        let stream =
+            tokio::net::TcpStream::connect(site.addr()).await.expect("connected");
         let io = hyper_util_free::Io(stream);
         io.hangs_within(wait).await
     });
     assert!(hyper_waits, "hyper gave up by itself");
-    let _ = writeln!(text, "hyper's http1 client:    still waiting after {:.1} s", wait.as_secs_f64());
+    let _ = writeln!(
+        text,
+        "hyper's http1 client:    still waiting after {:.1} s",
+        wait.as_secs_f64()
+    );
 
     if let Some(python) = testing::python3() {
         let script = "import aiohttp\nprint(aiohttp.client.DEFAULT_TIMEOUT.total)";
-        let output = Command::new(python).args(["-c", script]).output().expect("python3 runs");
+        let output =
+            Command::new(python).args(["-c", script]).output().expect("python3 runs");
         if output.status.success() {
             let total = String::from_utf8_lossy(&output.stdout).trim().to_owned();
             let _ = writeln!(
@@ -208,10 +255,16 @@ mod hyper_util_free {
         ) -> Poll<std::io::Result<usize>> {
             Pin::new(&mut self.0).poll_write(cx, buf)
         }
-        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        fn poll_flush(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<std::io::Result<()>> {
             Pin::new(&mut self.0).poll_flush(cx)
         }
-        fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        fn poll_shutdown(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<std::io::Result<()>> {
             Pin::new(&mut self.0).poll_shutdown(cx)
         }
     }
@@ -238,7 +291,9 @@ mod hyper_util_free {
 fn appends(how: &str, out: &Path, pages: usize, lines: usize) -> Duration {
     std::fs::write(out, "").expect("an empty file");
     let page = |i: usize| -> String {
-        (0..lines).map(|j| format!("http://127.0.0.1/graph/{i}\thttp://127.0.0.1/graph/{j}\n")).collect()
+        (0..lines)
+            .map(|j| format!("http://127.0.0.1/graph/{i}\thttp://127.0.0.1/graph/{j}\n"))
+            .collect()
     };
     let start = Instant::now();
     match how {
@@ -252,7 +307,10 @@ fn appends(how: &str, out: &Path, pages: usize, lines: usize) -> Duration {
                         ex.spawn(async move {
                             use smol::io::AsyncWriteExt as _;
                             let _permit = permits.acquire().await;
-                            let mut file = smol::fs::OpenOptions::new().append(true).open(out).await?;
+                            let mut file = smol::fs::OpenOptions::new()
+                                .append(true)
+                                .open(out)
+                                .await?;
                             file.write_all(page(i).as_bytes()).await?;
                             file.flush().await
                         })
@@ -274,7 +332,10 @@ fn appends(how: &str, out: &Path, pages: usize, lines: usize) -> Duration {
                         ex.spawn(async move {
                             let _permit = permits.acquire().await;
                             smol::unblock(move || {
-                                std::fs::OpenOptions::new().append(true).open(out)?.write_all(text.as_bytes())
+                                std::fs::OpenOptions::new()
+                                    .append(true)
+                                    .open(out)?
+                                    .write_all(text.as_bytes())
                             })
                             .await
                         })
@@ -292,7 +353,8 @@ fn appends(how: &str, out: &Path, pages: usize, lines: usize) -> Duration {
                 let (sender, receiver) = smol::channel::bounded::<String>(100);
                 let writer = ex.spawn(async move {
                     use smol::io::AsyncWriteExt as _;
-                    let file = smol::fs::OpenOptions::new().append(true).open(out).await?;
+                    let file =
+                        smol::fs::OpenOptions::new().append(true).open(out).await?;
                     let mut file = smol::io::BufWriter::new(file);
                     while let Ok(text) = receiver.recv().await {
                         file.write_all(text.as_bytes()).await?;
@@ -323,7 +385,9 @@ fn appends(how: &str, out: &Path, pages: usize, lines: usize) -> Duration {
     assert_eq!(written.len(), pages * lines, "{how}: a line torn or doubled");
     for i in [0, pages / 2, pages - 1] {
         assert!(
-            written.contains(format!("http://127.0.0.1/graph/{i}\thttp://127.0.0.1/graph/0").as_str()),
+            written.contains(
+                format!("http://127.0.0.1/graph/{i}\thttp://127.0.0.1/graph/0").as_str()
+            ),
             "{how}"
         );
     }

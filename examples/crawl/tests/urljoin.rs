@@ -63,12 +63,15 @@ fn json(text: &str) -> String {
 /// `urljoin(base, href)` for each pair, by python3; `None` where there is no python3.
 fn urljoin(pairs: &[(String, String)]) -> Option<Vec<String>> {
     let python = testing::python3()?;
-    let list: Vec<String> = pairs.iter().map(|(b, h)| format!("[{}, {}]", json(b), json(h))).collect();
+    let list: Vec<String> =
+        pairs.iter().map(|(b, h)| format!("[{}, {}]", json(b), json(h))).collect();
     let script = "import json, sys, urllib.parse\n\
                   pairs = json.loads(sys.argv[1])\n\
                   sys.stdout.write('\\0'.join(urllib.parse.urljoin(b, h) for b, h in pairs))";
-    let output =
-        Command::new(python).args(["-c", script, &format!("[{}]", list.join(", "))]).output().ok()?;
+    let output = Command::new(python)
+        .args(["-c", script, &format!("[{}]", list.join(", "))])
+        .output()
+        .ok()?;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).expect("UTF-8");
     Some(text.split('\0').map(str::to_owned).collect())
@@ -94,7 +97,9 @@ fn every_link_on_the_site_joins_alike_in_python_and_rust() {
     let regex101 = format!("{site}/areq/regex101");
     pairs.extend(regex101_plain_hrefs().into_iter().map(|href| (regex101.clone(), href)));
     for i in [0, 1, 7, 8, 12_345, 999_999] {
-        pairs.extend(graph_hrefs(i).into_iter().map(|href| (format!("{site}/graph/{i}"), href)));
+        pairs.extend(
+            graph_hrefs(i).into_iter().map(|href| (format!("{site}/graph/{i}"), href)),
+        );
     }
     let Some(python) = urljoin(&pairs) else {
         eprintln!("skipped: python3 not found");
@@ -107,7 +112,8 @@ fn every_link_on_the_site_joins_alike_in_python_and_rust() {
 
 #[test]
 fn docs_output_where_urljoin_and_the_url_crate_part() {
-    let pairs: Vec<(String, String)> = CASES.iter().map(|h| (BASE.to_owned(), (*h).to_owned())).collect();
+    let pairs: Vec<(String, String)> =
+        CASES.iter().map(|h| (BASE.to_owned(), (*h).to_owned())).collect();
     let Some(python) = urljoin(&pairs) else {
         eprintln!("skipped: python3 not found");
         return;
@@ -118,24 +124,39 @@ fn docs_output_where_urljoin_and_the_url_crate_part() {
         _ => format!("{url:?}"),
     };
     let mut same = Vec::new();
-    let mut table = String::from("| href | `urljoin` (Python) | `Url::join` (Rust) |\n|---|---|---|\n");
+    let mut table = String::from(
+        "| href | `urljoin` (Python) | `Url::join` (Rust) |\n|---|---|---|\n",
+    );
     for (href, python) in CASES.iter().zip(&python) {
         let rust = rust_join(BASE, href);
         if rust == *python {
             same.push(format!("`{href:?}`"));
         } else {
-            let _ = writeln!(table, "| `{href:?}` | `{}` | `{}` |", short(python), short(&rust));
+            let _ = writeln!(
+                table,
+                "| `{href:?}` | `{}` | `{}` |",
+                short(python),
+                short(&rust)
+            );
         }
     }
-    let text = format!("Joined to `{BASE}`. Alike in both: {}.\n\n{table}", same.join(", "));
+    let text =
+        format!("Joined to `{BASE}`. Alike in both: {}.\n\n{table}", same.join(", "));
     // The parts the chapter names: a standard's normalising on one side, the text as written
     // on the other.
-    for expected in
-        ["`\"HTTP://Example.COM/A\"`", "`\"http://example.com\"`", "`\"/a b\"`", "`\"\\\\graph\\\\1\"`"]
-    {
+    for expected in [
+        "`\"HTTP://Example.COM/A\"`",
+        "`\"http://example.com\"`",
+        "`\"/a b\"`",
+        "`\"\\\\graph\\\\1\"`",
+    ] {
         assert!(table.contains(expected), "{expected} no longer differs:\n{text}");
     }
-    assert!(text.contains("`\"../graph/1\"`") && !table.contains("`\"../graph/1\"`"), "{text}");
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/crawl-urljoin.md");
+    assert!(
+        text.contains("`\"../graph/1\"`") && !table.contains("`\"../graph/1\"`"),
+        "{text}"
+    );
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/crawl-urljoin.md");
     check_docs_output(&path, &text);
 }

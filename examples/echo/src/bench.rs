@@ -107,7 +107,8 @@ impl Figures {
 /// connections that failed; messages per second. Split from the right, a line's last words
 /// are these figures and `messages/s`, and the words before them name the server.
 pub fn header() -> String {
-    let words = ["server", "p50 ms", "p99 ms", "CPU µs", "load µs", "lost", "failed", "rate"];
+    let words =
+        ["server", "p50 ms", "p99 ms", "CPU µs", "load µs", "lost", "failed", "rate"];
     format!(
         "{:<18} {:>6} {:>7} {:>6} {:>7} {:>5} {:>6} {:>8}",
         words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7]
@@ -119,8 +120,11 @@ static YARDSTICK_MEASURED: AtomicBool = AtomicBool::new(false);
 
 /// Runs beside each row's server: loads it and returns the lines to print under the row.
 pub fn companion(cx: &Context<Args>, watch: &Watch) -> Result<Vec<String>> {
-    let load =
-        Load { connections: cx.args.connections, size: cx.args.size as usize, seconds: cx.args.seconds };
+    let load = Load {
+        connections: cx.args.connections,
+        size: cx.args.size as usize,
+        seconds: cx.args.seconds,
+    };
     let Some(addr) = watch.wait_for(Duration::from_secs(30), serving_on) else {
         bail!("the {} server never said where it serves", cx.runtime.label());
     };
@@ -141,14 +145,19 @@ pub fn companion(cx: &Context<Args>, watch: &Watch) -> Result<Vec<String>> {
     let figures = measure(addr, watch.pid(), load)?;
     lines.push(figures.line(name));
     if figures.ended {
-        lines.push(format!("the {} server ended before the measurement did", cx.runtime.label()));
+        lines.push(format!(
+            "the {} server ended before the measurement did",
+            cx.runtime.label()
+        ));
         return Ok(lines);
     }
     // Measured: the server stops now (its connections are closed), and ends before the others
     // below are measured; `next_line` says `None` once its output has ended.
     watch.signal(rustix::process::Signal::TERM);
     let stopping = Instant::now();
-    while stopping.elapsed() < Duration::from_secs(5) && watch.next_line(Duration::from_secs(1)).is_some() {}
+    while stopping.elapsed() < Duration::from_secs(5)
+        && watch.next_line(Duration::from_secs(1)).is_some()
+    {}
 
     if cx.runtime == Runtime::Python {
         lines.push(uvloop(load)?);
@@ -179,7 +188,10 @@ fn uvloop(load: Load) -> Result<String> {
         Ok(server) => server,
         Err(err) if format!("{err:#}").contains("skipped: ") => {
             let why = format!("{err:#}");
-            return Ok(format!("{what:<18} {}", &why[why.find("skipped: ").unwrap_or(0)..]));
+            return Ok(format!(
+                "{what:<18} {}",
+                &why[why.find("skipped: ").unwrap_or(0)..]
+            ));
         }
         Err(err) => return Err(err),
     };
@@ -217,7 +229,8 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        let mut child = command.spawn().with_context(|| format!("cannot start {command:?}"))?;
+        let mut child =
+            command.spawn().with_context(|| format!("cannot start {command:?}"))?;
         let stdout = child.stdout.take().context("no stdout")?;
         let (lines, received) = mpsc::channel();
         thread::spawn(move || {
@@ -285,8 +298,12 @@ pub fn cpu_time(pid: &str) -> Result<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .with_context(|| format!("reading /proc/{pid}/stat"))?;
     // The command name is in parentheses and may hold spaces: count the fields after it.
-    let fields: Vec<&str> =
-        stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("").split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
     // utime and stime are the 14th and 15th fields; the state (3rd) is the first after ')'.
     Ok(Duration::from_millis((ticks(11) + ticks(12)) * 10))
@@ -331,7 +348,8 @@ pub fn measure(addr: SocketAddr, pid: u32, load: Load) -> Result<Figures> {
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
             // Connections t, t + THREADS, t + 2 * THREADS, ... run on thread t.
-            let ids: Vec<u32> = (0..load.connections).filter(|c| *c as usize % THREADS == t).collect();
+            let ids: Vec<u32> =
+                (0..load.connections).filter(|c| *c as usize % THREADS == t).collect();
             let shared = Arc::clone(&shared);
             thread::Builder::new()
                 .name(format!("load-{t}"))
@@ -352,7 +370,9 @@ pub fn measure(addr: SocketAddr, pid: u32, load: Load) -> Result<Figures> {
     let wait = |span: Duration| {
         let since = Instant::now();
         while since.elapsed() < span && running(pid) {
-            thread::sleep(Duration::from_millis(20).min(span.saturating_sub(since.elapsed())));
+            thread::sleep(
+                Duration::from_millis(20).min(span.saturating_sub(since.elapsed())),
+            );
         }
     };
     wait(WARM_UP);
@@ -364,11 +384,13 @@ pub fn measure(addr: SocketAddr, pid: u32, load: Load) -> Result<Figures> {
     shared.phase.store(STOPPING, Ordering::SeqCst);
     let window = start.elapsed();
     let ended = !running(pid);
-    let (server_after, load_after) = (cpu_time(&server).unwrap_or(server_before), cpu_time("self")?);
+    let (server_after, load_after) =
+        (cpu_time(&server).unwrap_or(server_before), cpu_time("self")?);
 
     let mut total = Tally::default();
     for thread in threads {
-        let tally = thread.join().map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
+        let tally =
+            thread.join().map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
         total.messages += tally.messages;
         total.round_trips.extend(tally.round_trips);
         total.wrong_bytes += tally.wrong_bytes;
@@ -390,7 +412,8 @@ pub fn measure(addr: SocketAddr, pid: u32, load: Load) -> Result<Figures> {
 /// Whether process `pid` is still running: not gone, and not a zombie waiting to be reaped.
 fn running(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X']))
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X']))
     })
 }
 
@@ -412,8 +435,10 @@ fn generate(shared: &Arc<Shared>, ids: &[u32]) -> Result<Tally> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let local = tokio::task::LocalSet::new();
     let tallies = local.block_on(&runtime, async {
-        let tasks: Vec<_> =
-            ids.iter().map(|&id| tokio::task::spawn_local(connection(Arc::clone(shared), id))).collect();
+        let tasks: Vec<_> = ids
+            .iter()
+            .map(|&id| tokio::task::spawn_local(connection(Arc::clone(shared), id)))
+            .collect();
         let mut tallies = Vec::with_capacity(tasks.len());
         for task in tasks {
             tallies.push(task.await);
@@ -438,7 +463,8 @@ async fn connection(shared: Arc<Shared>, id: u32) -> Tally {
     let mut back = vec![0; size];
     let mut k = id as usize;
     let mut permit = shared.ramp.acquire().await.ok();
-    let connected = tokio::time::timeout(STALL, tokio::net::TcpStream::connect(shared.addr)).await;
+    let connected =
+        tokio::time::timeout(STALL, tokio::net::TcpStream::connect(shared.addr)).await;
     let Ok(Ok(mut stream)) = connected else {
         tally.failed = 1;
         shared.connected.fetch_add(1, Ordering::SeqCst);
@@ -458,8 +484,12 @@ async fn connection(shared: Arc<Shared>, id: u32) -> Tally {
         let (mut reader, mut writer) = stream.split();
         // Written and read at once: a message larger than the socket buffers would otherwise
         // block both sides (see `--pitfall deadlock`).
-        let exchange =
-            async { tokio::try_join!(writer.write_all(message), read_up_to(&mut reader, &mut back)) };
+        let exchange = async {
+            tokio::try_join!(
+                writer.write_all(message),
+                read_up_to(&mut reader, &mut back)
+            )
+        };
         let got = match tokio::time::timeout(STALL, exchange).await {
             Ok(Ok(((), got))) => got,
             _ => {
@@ -502,7 +532,10 @@ async fn connection(shared: Arc<Shared>, id: u32) -> Tally {
 }
 
 /// Reads until `buf` is full or the stream ends; returns how many bytes came.
-async fn read_up_to(reader: &mut (impl AsyncReadExt + Unpin), buf: &mut [u8]) -> std::io::Result<usize> {
+async fn read_up_to(
+    reader: &mut (impl AsyncReadExt + Unpin),
+    buf: &mut [u8],
+) -> std::io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match reader.read(&mut buf[got..]).await? {
@@ -584,7 +617,8 @@ mod tests {
 
     #[test]
     fn an_exact_echo_has_no_wrong_bytes() {
-        let figures = measure(faulty_server(|_| true), std::process::id(), SMALL).unwrap();
+        let figures =
+            measure(faulty_server(|_| true), std::process::id(), SMALL).unwrap();
         assert!(figures.messages > 100, "{figures:?}");
         assert_eq!((figures.wrong_bytes, figures.failed), (0, 0));
     }
@@ -636,7 +670,15 @@ mod tests {
         assert_eq!(figures.quantile(0.99), Duration::from_nanos(99));
         let line = figures.line("async-std (legacy)");
         let words: Vec<&str> = line.split_whitespace().rev().collect();
-        assert_eq!(words[..8], ["messages/s", "100", "0", "0", "0.0", "10.0", "0.000", "0.000"], "{line}");
-        assert_eq!(line.chars().count(), header().chars().count() + " messages/s".len(), "{line}");
+        assert_eq!(
+            words[..8],
+            ["messages/s", "100", "0", "0", "0.0", "10.0", "0.000", "0.000"],
+            "{line}"
+        );
+        assert_eq!(
+            line.chars().count(),
+            header().chars().count() + " messages/s".len(),
+            "{line}"
+        );
     }
 }

@@ -82,17 +82,21 @@ pub enum Helper {
 
 /// Parses `--serve`: an IP address and a port, on loopback only.
 fn parse_loopback(text: &str) -> Result<SocketAddr, String> {
-    let addr: SocketAddr = text
-        .parse()
-        .map_err(|_| format!("expected an address and a port, e.g. 127.0.0.1:8888, not {text:?}"))?;
+    let addr: SocketAddr = text.parse().map_err(|_| {
+        format!("expected an address and a port, e.g. 127.0.0.1:8888, not {text:?}")
+    })?;
     if !addr.ip().is_loopback() {
-        return Err(format!("{} is not a loopback address: use 127.0.0.1 or [::1]", addr.ip()));
+        return Err(format!(
+            "{} is not a loopback address: use 127.0.0.1 or [::1]",
+            addr.ip()
+        ));
     }
     Ok(addr)
 }
 
 /// Where the bench's servers listen: a free port on 127.0.0.1.
-pub const ANY_PORT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+pub const ANY_PORT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 
 fn main() -> ExitCode {
     Example::new(

@@ -154,7 +154,10 @@ fn watch_after_eof(server: &Server) -> Result<()> {
     other.write_all(b"Hello World!")?;
     match other.read_exact(&mut back) {
         Ok(()) => {
-            println!("  another client's echo: back after {:.1} ms", start.elapsed().as_secs_f64() * 1e3)
+            println!(
+                "  another client's echo: back after {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            )
         }
         Err(_) => println!(
             "  another client's echo: none in {:.1} s (the spinning task never lets go of its thread)",
@@ -191,7 +194,10 @@ fn half_close(runtime: Runtime) -> Result<()> {
         let text = String::from_utf8_lossy(&reply.data);
         match reply.eof {
             Some(after) => {
-                println!("  '{text}' came back, then EOF after {:.1} ms", after.as_secs_f64() * 1e3)
+                println!(
+                    "  '{text}' came back, then EOF after {:.1} ms",
+                    after.as_secs_f64() * 1e3
+                )
             }
             None => println!(
                 "  '{text}' came back, then no EOF in {:.1} s: each side waits for the other",
@@ -265,7 +271,10 @@ fn burst_against(addr: SocketAddr) -> Result<Burst> {
     let echoed: Vec<(Duration, Duration)> = times.into_iter().flatten().collect();
     Ok(Burst {
         echoed: echoed.len(),
-        waited: echoed.iter().filter(|(connected, _)| *connected >= Duration::from_millis(900)).count(),
+        waited: echoed
+            .iter()
+            .filter(|(connected, _)| *connected >= Duration::from_millis(900))
+            .count(),
         slowest: echoed.iter().map(|(_, echoed)| *echoed).max().unwrap_or_default(),
     })
 }
@@ -279,7 +288,9 @@ fn burst(runtime: Runtime) -> Result<()> {
             burst.slowest.as_secs_f64()
         );
     };
-    println!("the mistake: {BURST} connections at once, listen backlog 128 (what bind asks for)");
+    println!(
+        "the mistake: {BURST} connections at once, listen backlog 128 (what bind asks for)"
+    );
     let server = own_server(runtime)?;
     show(burst_against(server.addr)?);
     server.stop();
@@ -313,7 +324,11 @@ pub fn helper_server(runtime: Runtime, helper: Helper) -> Result<()> {
     if runtime == Runtime::Tokio && !spinning {
         return tokio_rt::backlog_server();
     }
-    let listener = if spinning { std::net::TcpListener::bind(ANY_PORT)? } else { listener(BIG_BACKLOG)? };
+    let listener = if spinning {
+        std::net::TcpListener::bind(ANY_PORT)?
+    } else {
+        listener(BIG_BACKLOG)?
+    };
     println!("Serving on {}", listener.local_addr()?);
     match runtime {
         Runtime::Threads => threads::serve(listener, spinning),
@@ -415,9 +430,9 @@ mod threads {
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
-                    let _ = thread::spawn(
-                        move || if spinning { spinning_handler(stream) } else { handler(stream) },
-                    );
+                    let _ = thread::spawn(move || {
+                        if spinning { spinning_handler(stream) } else { handler(stream) }
+                    });
                 }
                 Err(_) => thread::sleep(Duration::from_millis(100)),
             }
@@ -520,7 +535,9 @@ mod tokio_rt {
     async fn accept_loop(listener: TcpListener, spinning: bool) {
         loop {
             match listener.accept().await {
-                Ok((stream, _)) if spinning => drop(tokio::spawn(spinning_handler(stream))),
+                Ok((stream, _)) if spinning => {
+                    drop(tokio::spawn(spinning_handler(stream)))
+                }
                 Ok((stream, _)) => drop(tokio::spawn(handler(stream))),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
@@ -610,7 +627,8 @@ mod smol_rt {
 
     pub fn half_close(addr: SocketAddr, fixed: bool) -> io::Result<Reply> {
         smol::block_on(async {
-            let mut stream = within(LIMIT, TcpStream::connect(addr)).await.ok_or(TimedOut)??;
+            let mut stream =
+                within(LIMIT, TcpStream::connect(addr)).await.ok_or(TimedOut)??;
             // ANCHOR: half_close_smol
             stream.write_all(b"Hello World!").await?;
             if fixed {
@@ -653,7 +671,8 @@ mod smol_rt {
     static EX: Executor<'_> = Executor::new();
 
     pub fn serve(listener: std::net::TcpListener, spinning: bool) -> anyhow::Result<()> {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let cores =
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         for _ in 1..cores {
             std::thread::spawn(|| smol::block_on(EX.run(future::pending::<()>())));
         }
@@ -661,7 +680,9 @@ mod smol_rt {
             let listener = TcpListener::try_from(listener)?;
             loop {
                 match listener.accept().await {
-                    Ok((stream, _)) if spinning => EX.spawn(spinning_handler(stream)).detach(),
+                    Ok((stream, _)) if spinning => {
+                        EX.spawn(spinning_handler(stream)).detach()
+                    }
                     Ok((stream, _)) => EX.spawn(handler(stream)).detach(),
                     Err(_) => {
                         Timer::after(Duration::from_millis(100)).await;
@@ -766,7 +787,9 @@ mod async_std_rt {
             let listener = TcpListener::from(listener);
             loop {
                 match listener.accept().await {
-                    Ok((stream, _)) if spinning => drop(task::spawn(spinning_handler(stream))),
+                    Ok((stream, _)) if spinning => {
+                        drop(task::spawn(spinning_handler(stream)))
+                    }
                     Ok((stream, _)) => drop(task::spawn(handler(stream))),
                     Err(_) => task::sleep(Duration::from_millis(100)).await,
                 }

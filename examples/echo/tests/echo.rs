@@ -26,7 +26,12 @@ fn run(args: &[&str]) -> Run {
 /// The port at the end of a `Serving on ...` or `... from ...` line, in either spelling:
 /// `127.0.0.1:PORT` (Rust) or `('127.0.0.1', PORT)` (Python).
 fn port_of(line: &str) -> Option<u16> {
-    let digits: String = line.trim_end_matches(')').chars().rev().take_while(char::is_ascii_digit).collect();
+    let digits: String = line
+        .trim_end_matches(')')
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.chars().rev().collect::<String>().parse().ok()
 }
 
@@ -34,17 +39,25 @@ fn port_of(line: &str) -> Option<u16> {
 fn assert_exchange(runtime: &str, lines: &[String]) {
     let all = lines.join("\n");
     assert!(lines[0].starts_with("Serving on "), "{runtime}:\n{all}");
-    let served = port_of(&lines[0]).unwrap_or_else(|| panic!("{runtime}: no port in {:?}", lines[0]));
+    let served = port_of(&lines[0])
+        .unwrap_or_else(|| panic!("{runtime}: no port in {:?}", lines[0]));
     assert_ne!(served, 0, "{runtime}: {all}");
-    assert_eq!(lines.last().map(String::as_str), Some("Server closed"), "{runtime}:\n{all}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Server closed"),
+        "{runtime}:\n{all}"
+    );
     let received_from = lines
         .iter()
         .position(|l| l.starts_with(&format!("Received {HELLO} from ")))
-        .unwrap_or_else(|| panic!("{runtime}: the server did not print what it received:\n{all}"));
+        .unwrap_or_else(|| {
+            panic!("{runtime}: the server did not print what it received:\n{all}")
+        });
     let client = port_of(&lines[received_from]).unwrap_or(0);
     assert!(client != 0 && client != served, "{runtime}: the client's port: {all}");
     let received = lines.iter().position(|l| *l == format!("Received: {HELLO}"));
-    let received = received.unwrap_or_else(|| panic!("{runtime}: no echo came back:\n{all}"));
+    let received =
+        received.unwrap_or_else(|| panic!("{runtime}: no echo came back:\n{all}"));
     // The server prints before it writes back; the client prints after it has read.
     assert!(received_from < received, "{runtime}:\n{all}");
     let mut rest: Vec<&str> = lines[1..lines.len() - 1]
@@ -55,7 +68,11 @@ fn assert_exchange(runtime: &str, lines: &[String]) {
         .collect();
     rest.sort_unstable();
     let send = format!("Send: {HELLO}");
-    assert_eq!(rest, ["Close the connection", "Close the connection", &send, &send], "{runtime}:\n{all}");
+    assert_eq!(
+        rest,
+        ["Close the connection", "Close the connection", &send, &send],
+        "{runtime}:\n{all}"
+    );
 }
 
 #[test]
@@ -86,9 +103,13 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     let run = run(&[]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let expected = ["threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
+    let expected =
+        ["threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
     for label in expected {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     let rows: Vec<String> = run.table_text().lines().skip(2).map(str::to_owned).collect();
     assert_eq!(rows.len(), expected.len(), "{stdout}");
@@ -98,14 +119,19 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     }
     // One exchange per row: the five Rust ones, and Python's unless it was skipped.
     let echoes = stdout.matches(&format!("Received: {HELLO}")).count();
-    assert_eq!(echoes, if run.stdout().contains("skipped: ") { 5 } else { 6 }, "{stdout}");
+    assert_eq!(
+        echoes,
+        if run.stdout().contains("skipped: ") { 5 } else { 6 },
+        "{stdout}"
+    );
 }
 
 #[test]
 fn docs_output_is_fresh() {
     let run = run(&RUST);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/echo.txt");
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/echo.txt");
     // Server and client print from different tasks or threads: their order may change.
     check_docs_output_unordered(&path, &run.stdout());
 }
@@ -125,7 +151,9 @@ impl Server {
         let mut command = if runtime == "python" {
             let python = testing::python3()?;
             let mut command = Command::new(python);
-            command.arg("-u").arg(workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/echo.py"));
+            command.arg("-u").arg(
+                workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/echo.py"),
+            );
             command
         } else {
             let mut command = Command::new(BIN);
@@ -137,7 +165,9 @@ impl Server {
         command.env_remove("WALKTHROUGH_CHILD");
         let mut child = command.spawn().expect("the server starts");
         let lines = read_lines(child.stdout.take().expect("stdout"));
-        let first = lines.recv_timeout(WAIT).unwrap_or_else(|_| panic!("{runtime}: no first line"));
+        let first = lines
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("{runtime}: no first line"));
         if first.starts_with("skipped: ") {
             let _ = child.wait();
             return None;
@@ -149,7 +179,9 @@ impl Server {
     }
 
     fn signal(&self, name: &str) {
-        let status = Command::new("kill").args([&format!("-{name}"), &self.child.id().to_string()]).status();
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status();
         assert!(status.expect("kill runs").success());
     }
 
@@ -158,10 +190,9 @@ impl Server {
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = self
-                .lines
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("{}: no line starting {prefix:?}", self.runtime));
+            let line = self.lines.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("{}: no line starting {prefix:?}", self.runtime)
+            });
             if line.starts_with(prefix) {
                 return line;
             }
@@ -178,7 +209,10 @@ impl Server {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("{}: still running {WAIT:?} after it was asked to stop", self.runtime);
+                panic!(
+                    "{}: still running {WAIT:?} after it was asked to stop",
+                    self.runtime
+                );
             }
             thread::sleep(Duration::from_millis(5));
         }
@@ -234,7 +268,9 @@ fn runtimes_and_python() -> Vec<&'static str> {
 
 #[test]
 fn serve_stops_on_a_signal_and_finishes_the_open_connections() {
-    for (runtime, signal) in runtimes_and_python().into_iter().zip(["TERM", "INT"].into_iter().cycle()) {
+    for (runtime, signal) in
+        runtimes_and_python().into_iter().zip(["TERM", "INT"].into_iter().cycle())
+    {
         let Some(server) = Server::start(runtime, &[]) else { continue };
         let open = connect(server.addr);
         exchange(&open, b"one");
@@ -248,7 +284,10 @@ fn serve_stops_on_a_signal_and_finishes_the_open_connections() {
             match TcpStream::connect_timeout(&server.addr, WAIT) {
                 Err(err) if err.kind() == ErrorKind::ConnectionRefused => break,
                 Err(err) => panic!("{runtime}: {err}"),
-                Ok(_) => assert!(Instant::now() < deadline, "{runtime}: still accepting after 1 s"),
+                Ok(_) => assert!(
+                    Instant::now() < deadline,
+                    "{runtime}: still accepting after 1 s"
+                ),
             }
             thread::sleep(Duration::from_millis(10));
         }
@@ -290,7 +329,9 @@ fn a_server_survives_resets_and_clients_that_never_read() {
         for _ in 0..10 {
             let stream = connect(server.addr);
             (&stream).write_all(&bytes(500)).unwrap_or_else(|e| panic!("{runtime}: {e}"));
-            socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO)).expect("linger");
+            socket2::SockRef::from(&stream)
+                .set_linger(Some(Duration::ZERO))
+                .expect("linger");
             drop(stream);
         }
         // A client that sends and never reads: its handler ends up waiting to write.
@@ -302,7 +343,9 @@ fn a_server_survives_resets_and_clients_that_never_read() {
         while Instant::now() < deadline {
             match (&stuck).write(&chunk) {
                 Ok(n) => sent += n,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => thread::sleep(Duration::from_millis(10)),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    thread::sleep(Duration::from_millis(10))
+                }
                 Err(e) => panic!("{runtime}: {e}"),
             }
         }
@@ -324,16 +367,22 @@ fn a_server_survives_resets_and_clients_that_never_read() {
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
-    run(&["sync"]).assert_usage_error("possible values: threads, tokio, smol, async-std, futures, python");
-    run(&["tokio", "--serve", "10.1.2.3:80"]).assert_usage_error("not a loopback address");
-    run(&["tokio", "--serve", "localhost"]).assert_usage_error("expected an address and a port");
+    run(&["sync"]).assert_usage_error(
+        "possible values: threads, tokio, smol, async-std, futures, python",
+    );
+    run(&["tokio", "--serve", "10.1.2.3:80"])
+        .assert_usage_error("not a loopback address");
+    run(&["tokio", "--serve", "localhost"])
+        .assert_usage_error("expected an address and a port");
     run(&["tokio", "--quiet"]).assert_usage_error("--serve");
     run(&["tokio", "--connections", "10"]).assert_usage_error("--bench");
     run(&["tokio", "--bench", "--connections", "0"]).assert_usage_error("--connections");
-    run(&["tokio", "--bench", "--connections", "1001"]).assert_usage_error("--connections");
+    run(&["tokio", "--bench", "--connections", "1001"])
+        .assert_usage_error("--connections");
     run(&["tokio", "--bench", "--size", "0"]).assert_usage_error("--size");
     run(&["tokio", "--bench", "--seconds", "61"]).assert_usage_error("--seconds");
-    run(&["tokio", "--bench", "--connections", "1000", "--size", "1048576"]).assert_usage_error("64 MiB");
+    run(&["tokio", "--bench", "--connections", "1000", "--size", "1048576"])
+        .assert_usage_error("64 MiB");
     run(&["tokio", "--bench", "--serve", "127.0.0.1:0"]).assert_usage_error("--serve");
     run(&["tokio", "--pitfall", "nope"]).assert_usage_error("deadlock");
     run(&["tokio", "--pitfall", "spin", "--bench"]).assert_usage_error("--bench");
@@ -351,7 +400,15 @@ fn help_names_the_modes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
-    for word in ["--serve", "--pitfall", "--bench", "--connections", "--size", "--seconds", "python"] {
+    for word in [
+        "--serve",
+        "--pitfall",
+        "--bench",
+        "--connections",
+        "--size",
+        "--seconds",
+        "python",
+    ] {
         assert!(stdout.contains(word), "--help does not mention {word}:\n{stdout}");
     }
     assert!(!stdout.contains("--helper"), "{stdout}");
@@ -393,10 +450,18 @@ fn pitfall(name: &str, mut check: impl FnMut(&str, &[String]) -> Result<(), Stri
         let run = run(&args);
         assert!(run.success(), "--pitfall {name}: {}", run.stderr());
         let sections = sections(&run);
-        let labels: Vec<&str> = sections.iter().map(|(label, _)| label.as_str()).collect();
-        assert_eq!(labels, ["threads", "tokio", "smol", "async-std (legacy)", "futures"], "{}", run.stdout());
+        let labels: Vec<&str> =
+            sections.iter().map(|(label, _)| label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["threads", "tokio", "smol", "async-std (legacy)", "futures"],
+            "{}",
+            run.stdout()
+        );
         let outcome: Result<(), String> =
-            sections.iter().try_for_each(|(label, lines)| shape(label.trim_end_matches(" (legacy)"), lines));
+            sections.iter().try_for_each(|(label, lines)| {
+                shape(label.trim_end_matches(" (legacy)"), lines)
+            });
         match outcome {
             Ok(()) => {
                 let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
@@ -408,7 +473,11 @@ fn pitfall(name: &str, mut check: impl FnMut(&str, &[String]) -> Result<(), Stri
             Err(why) => failures.push(why),
         }
     }
-    assert!(failures.is_empty(), "--pitfall {name} failed three times:\n{}", failures.join("\n---\n"));
+    assert!(
+        failures.is_empty(),
+        "--pitfall {name} failed three times:\n{}",
+        failures.join("\n---\n")
+    );
 
     let python = run(&["python", "--pitfall", name]);
     assert!(python.success(), "python --pitfall {name}: {}", python.stderr());
@@ -441,22 +510,36 @@ fn check_capture(path: &std::path::Path, output: &str) {
             }
             let free = ["smol", "async-std (legacy)"].contains(&runtime.as_str())
                 && line.starts_with(" another client's echo: ");
-            lines.push(if free { " another client's echo: (either)".to_owned() } else { line.to_owned() });
+            lines.push(if free {
+                " another client's echo: (either)".to_owned()
+            } else {
+                line.to_owned()
+            });
         }
         lines
     };
-    let captured = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
-    assert_eq!(masked(&captured), masked(output), "{} is stale: run `just docs-outputs`", path.display());
+    let captured = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{} is missing ({e}): run `just docs-outputs`", path.display())
+    });
+    assert_eq!(
+        masked(&captured),
+        masked(output),
+        "{} is stale: run `just docs-outputs`",
+        path.display()
+    );
 }
 
 #[test]
 fn pitfall_deadlock_is_stuck_and_the_fix_echoes_16_mb() {
     let _turn = testing::one_at_a_time(); // loads both cores
     pitfall("deadlock", |runtime, lines| {
-        let stuck = number_after(&lines[1], "stuck after writing").unwrap_or_else(|| panic!("{lines:?}"));
+        let stuck = number_after(&lines[1], "stuck after writing")
+            .unwrap_or_else(|| panic!("{lines:?}"));
         assert!(stuck > 0.1 && stuck < 16.0, "{runtime}: {lines:?}");
-        assert!(lines[3].starts_with("  16 MB written and 16 MB read back in "), "{runtime}: {lines:?}");
+        assert!(
+            lines[3].starts_with("  16 MB written and 16 MB read back in "),
+            "{runtime}: {lines:?}"
+        );
         assert!(lines[3].ends_with(", every byte the same"), "{runtime}: {lines:?}");
         Ok(())
     });
@@ -479,10 +562,15 @@ fn pitfall_half_close_needs_the_clients_eof() {
 fn pitfall_spin_burns_a_core_and_may_starve_the_others() {
     let _turn = testing::one_at_a_time(); // a CPU figure: nothing else of this test binary runs
     pitfall("spin", |runtime, lines| {
-        let cpu = |line: &str| number_after(line, "the server used").unwrap_or_else(|| panic!("{lines:?}"));
+        let cpu = |line: &str| {
+            number_after(line, "the server used").unwrap_or_else(|| panic!("{lines:?}"))
+        };
         // The fixed handler is idle after EOF, and the other client is served.
         assert!(cpu(&lines[4]) <= 0.1, "{runtime}: {lines:?}");
-        assert!(lines[5].starts_with("  another client's echo: back after "), "{runtime}: {lines:?}");
+        assert!(
+            lines[5].starts_with("  another client's echo: back after "),
+            "{runtime}: {lines:?}"
+        );
         // A one-thread executor whose reads never return Pending is stuck with the spinning
         // task; tokio's reads return Pending after a budget, and threads are pre-empted.
         let starved = lines[2].starts_with("  another client's echo: none in 1.0 s");
@@ -497,7 +585,9 @@ fn pitfall_spin_burns_a_core_and_may_starve_the_others() {
         // programs can only lower its share), where the fixed one is idle.
         let (spinning, fixed) = (cpu(&lines[1]), cpu(&lines[4]));
         if spinning < 0.2 || spinning < 10.0 * fixed {
-            return Err(format!("{runtime}: the spinning server was not busy: {lines:?}"));
+            return Err(format!(
+                "{runtime}: the spinning server was not busy: {lines:?}"
+            ));
         }
         Ok(())
     });
@@ -506,13 +596,16 @@ fn pitfall_spin_burns_a_core_and_may_starve_the_others() {
 #[test]
 fn pitfall_burst_the_fix_makes_nobody_wait() {
     let _turn = testing::one_at_a_time(); // loads both cores
-    let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap_or_default();
+    let somaxconn =
+        std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap_or_default();
     let big_enough = somaxconn.trim().parse::<u32>().is_ok_and(|n| n >= 1024);
     pitfall("burst", |runtime, lines| {
         for line in [&lines[1], &lines[3]] {
             assert!(line.starts_with("  1000 echoed; "), "{runtime}: {lines:?}");
-            let waited = number_after(line, "echoed;").unwrap_or_else(|| panic!("{lines:?}"));
-            let slowest = number_after(line, "the slowest after").unwrap_or_else(|| panic!("{lines:?}"));
+            let waited =
+                number_after(line, "echoed;").unwrap_or_else(|| panic!("{lines:?}"));
+            let slowest = number_after(line, "the slowest after")
+                .unwrap_or_else(|| panic!("{lines:?}"));
             // A SYN sent again waits a second first: its echo cannot come sooner.
             assert!(waited == 0.0 || slowest >= 0.9, "{runtime}: {lines:?}");
         }
@@ -548,7 +641,9 @@ fn measured(stdout: &str) -> Vec<Measured> {
             assert!(words.len() >= 9, "{line:?}");
             let (name, figures) = words.split_at(words.len() - 8);
             let figure = |i: usize| -> f64 {
-                figures[i].parse().unwrap_or_else(|_| panic!("{:?} in {line:?}", figures[i]))
+                figures[i]
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{:?} in {line:?}", figures[i]))
             };
             Measured {
                 what: name.join(" "),
@@ -592,13 +687,25 @@ fn bench_of_one_runtime_measures_its_server_and_the_yardstick() {
     let out = run.lines();
     assert!(out[0].starts_with("Serving on 127.0.0.1:"), "{stdout}");
     assert!(out.contains(&"Server closed".to_owned()), "{stdout}");
-    assert!(out.iter().any(|l| l.starts_with("load: 20 connections x 1024 B messages")), "{stdout}");
+    assert!(
+        out.iter().any(|l| l.starts_with("load: 20 connections x 1024 B messages")),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn bench_with_messages_larger_than_the_socket_buffers_loses_nothing() {
     let _turn = testing::one_at_a_time(); // loads both cores
-    let run = run(&["smol", "--bench", "--seconds", "1", "--connections", "4", "--size", "1048576"]);
+    let run = run(&[
+        "smol",
+        "--bench",
+        "--seconds",
+        "1",
+        "--connections",
+        "4",
+        "--size",
+        "1048576",
+    ]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
     let lines = measured(&stdout);
@@ -619,7 +726,8 @@ fn bench_of_python_measures_asyncio_and_uvloop() {
     assert_sound(&lines, &stdout);
     let names: Vec<&str> = lines.iter().map(|m| m.what.as_str()).collect();
     let uvloop_skipped = stdout.lines().any(|l| {
-        l.starts_with("python uvloop ") && l.ends_with(" skipped: uvloop not installed (pip install uvloop)")
+        l.starts_with("python uvloop ")
+            && l.ends_with(" skipped: uvloop not installed (pip install uvloop)")
     });
     let expected: &[&str] = if uvloop_skipped {
         &["python asyncio", "yardstick"]
@@ -650,7 +758,8 @@ fn bench_docs_output_is_fresh() {
         eprintln!("python3 or uvloop is missing: the chapter's capture is not compared");
         return;
     }
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/echo-bench.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/echo-bench.txt");
     testing::check_docs_output_release(&path, &stdout);
 }
 
@@ -671,7 +780,11 @@ fn goals_async_servers_beat_asyncio_and_come_close_to_the_yardstick() {
         let lines = measured(&stdout);
         assert_sound(&lines, &stdout);
         let find = |what: &str| {
-            lines.iter().find(|m| m.what == what).cloned().unwrap_or_else(|| panic!("no {what}:\n{stdout}"))
+            lines
+                .iter()
+                .find(|m| m.what == what)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {what}:\n{stdout}"))
         };
         let python = find("python asyncio");
         let yardstick = find("yardstick");
@@ -681,7 +794,8 @@ fn goals_async_servers_beat_asyncio_and_come_close_to_the_yardstick() {
         for name in ["tokio", "smol", "async-std (legacy)", "futures"] {
             let m = find(name);
             best = best.max(m.rate);
-            let (speed, thrift) = (m.rate / python.rate, python.server_cpu / m.server_cpu);
+            let (speed, thrift) =
+                (m.rate / python.rate, python.server_cpu / m.server_cpu);
             report.push_str(&format!(
                 "  {name}: {:.0} messages/s = {speed:.2}x asyncio's; {:.1} µs/msg = {thrift:.2}x less CPU\n",
                 m.rate, m.server_cpu
@@ -690,7 +804,9 @@ fn goals_async_servers_beat_asyncio_and_come_close_to_the_yardstick() {
                 missed.push(format!("{name}: {speed:.2}x asyncio's messages/s"));
             }
             if thrift < 3.0 {
-                missed.push(format!("{name}: only {thrift:.2}x less CPU per message than asyncio"));
+                missed.push(format!(
+                    "{name}: only {thrift:.2}x less CPU per message than asyncio"
+                ));
             }
         }
         let of_yardstick = best / yardstick.rate;

@@ -18,8 +18,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SHAPES: &[(&str, &str)] = &[
     ("tokio-mt-spawn", "tokio multi-thread: spawn N tasks, await the handles in order"),
-    ("tokio-mt1-spawn", "tokio multi-thread with one worker: spawn N tasks from main, await in order"),
-    ("tokio-mt-spawn-halves", "tokio multi-thread: two tasks each spawn N/2 tasks; await all in order"),
+    (
+        "tokio-mt1-spawn",
+        "tokio multi-thread with one worker: spawn N tasks from main, await in order",
+    ),
+    (
+        "tokio-mt-spawn-halves",
+        "tokio multi-thread: two tasks each spawn N/2 tasks; await all in order",
+    ),
     (
         "tokio-mt-deadline",
         "tokio multi-thread: spawn N tasks that sleep_until one shared deadline, await in order",
@@ -28,7 +34,10 @@ const SHAPES: &[(&str, &str)] = &[
         "tokio-mt-countdown",
         "tokio multi-thread: spawn N detached tasks; the last to finish notifies (AtomicUsize + Notify)",
     ),
-    ("tokio-mt-deadline-countdown", "tokio multi-thread: shared deadline, detached tasks, the last notifies"),
+    (
+        "tokio-mt-deadline-countdown",
+        "tokio multi-thread: shared deadline, detached tasks, the last notifies",
+    ),
     (
         "tokio-mt-collector",
         "tokio multi-thread: spawn N tasks from main, await the handles inside a spawned task",
@@ -45,7 +54,10 @@ const SHAPES: &[(&str, &str)] = &[
         "tokio-mt-spawn-halves-budget",
         "as tokio-mt-spawn-halves, the spawners calling consume_budget() after each spawn",
     ),
-    ("tokio-per-core", "a current-thread runtime on each core's thread, each spawns and awaits its share"),
+    (
+        "tokio-per-core",
+        "a current-thread runtime on each core's thread, each spawns and awaits its share",
+    ),
     (
         "tokio-per-core-budget",
         "as tokio-per-core, calling consume_budget() after each spawn so the new tasks start early",
@@ -54,17 +66,41 @@ const SHAPES: &[(&str, &str)] = &[
         "tokio-ct-spawn-budget",
         "tokio current-thread: spawn N tasks, consume_budget() after each, await in order",
     ),
-    ("tokio-per-core-deadline", "as tokio-per-core, every task sleep_until one shared deadline"),
+    (
+        "tokio-per-core-deadline",
+        "as tokio-per-core, every task sleep_until one shared deadline",
+    ),
     ("tokio-ct-spawn", "tokio current-thread: spawn N tasks, await the handles in order"),
     ("tokio-mt-joinset", "tokio multi-thread: N tasks in a JoinSet, join_all"),
     ("tokio-ct-joinset", "tokio current-thread: N tasks in a JoinSet, join_all"),
-    ("tokio-ct-join-all", "tokio current-thread: futures::future::join_all over N sleeps, one task"),
-    ("tokio-ct-unordered", "tokio current-thread: FuturesUnordered over N sleeps, one task"),
-    ("tokio-ct-join-all-unconstrained", "as tokio-ct-join-all, inside tokio::task::unconstrained"),
-    ("tokio-mt-spawn-in-task", "tokio multi-thread: spawn N tasks from a worker, await the handles in order"),
-    ("tokio-ct-unordered-unconstrained", "as tokio-ct-unordered, inside tokio::task::unconstrained"),
-    ("futures-unordered-async-io", "futures block_on(FuturesUnordered over N async-io Timers)"),
-    ("futures-localpool-spawn-async-io", "as futures-localpool-spawn, sleeping on async-io Timers"),
+    (
+        "tokio-ct-join-all",
+        "tokio current-thread: futures::future::join_all over N sleeps, one task",
+    ),
+    (
+        "tokio-ct-unordered",
+        "tokio current-thread: FuturesUnordered over N sleeps, one task",
+    ),
+    (
+        "tokio-ct-join-all-unconstrained",
+        "as tokio-ct-join-all, inside tokio::task::unconstrained",
+    ),
+    (
+        "tokio-mt-spawn-in-task",
+        "tokio multi-thread: spawn N tasks from a worker, await the handles in order",
+    ),
+    (
+        "tokio-ct-unordered-unconstrained",
+        "as tokio-ct-unordered, inside tokio::task::unconstrained",
+    ),
+    (
+        "futures-unordered-async-io",
+        "futures block_on(FuturesUnordered over N async-io Timers)",
+    ),
+    (
+        "futures-localpool-spawn-async-io",
+        "as futures-localpool-spawn, sleeping on async-io Timers",
+    ),
     ("smol-local-spawn", "smol LocalExecutor: spawn N tasks, await the Tasks in order"),
     ("smol-spawn", "smol::spawn on the global executor, await the Tasks in order"),
     ("smol-join-all", "smol::block_on(join_all over N Timers), one task"),
@@ -77,9 +113,18 @@ const SHAPES: &[(&str, &str)] = &[
     ("futures-join-all", "futures block_on(join_all over N futures-timer Delays)"),
     ("futures-unordered", "futures block_on(FuturesUnordered over N Delays)"),
     ("futures-join-all-async-io", "futures block_on(join_all over N async-io Timers)"),
-    ("futures-localpool-spawn", "futures LocalPool: spawn N tasks with handles, await them in order"),
-    ("threads", "one OS thread per task, joined in order (stops at the first thread the OS refuses)"),
-    ("futures-threadpool-spawn", "futures ThreadPool: spawn N tasks with handles, await them in order"),
+    (
+        "futures-localpool-spawn",
+        "futures LocalPool: spawn N tasks with handles, await them in order",
+    ),
+    (
+        "threads",
+        "one OS thread per task, joined in order (stops at the first thread the OS refuses)",
+    ),
+    (
+        "futures-threadpool-spawn",
+        "futures ThreadPool: spawn N tasks with handles, await them in order",
+    ),
 ];
 
 fn main() {
@@ -116,24 +161,32 @@ fn main() {
         );
         return;
     }
-    let (Some(shape), Some(n)) = (args.first(), args.get(1).and_then(|n| n.parse::<usize>().ok())) else {
+    let (Some(shape), Some(n)) =
+        (args.first(), args.get(1).and_then(|n| n.parse::<usize>().ok()))
+    else {
         eprintln!("usage: gather_scale <SHAPE> <N> [UNIT_MS]; shapes:");
         for (name, what) in SHAPES {
             eprintln!("  {name:<32} {what}");
         }
         std::process::exit(2);
     };
-    let unit = Duration::from_millis(args.get(2).and_then(|u| u.parse().ok()).unwrap_or(1000));
+    let unit =
+        Duration::from_millis(args.get(2).and_then(|u| u.parse().ok()).unwrap_or(1000));
     let start = Instant::now();
     let gathered = match shape.as_str() {
-        "tokio-mt-spawn" => tokio_spawn(tokio::runtime::Builder::new_multi_thread(), n, unit),
+        "tokio-mt-spawn" => {
+            tokio_spawn(tokio::runtime::Builder::new_multi_thread(), n, unit)
+        }
         "tokio-mt1-spawn" => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
             builder.worker_threads(1);
             tokio_spawn(builder, n, unit)
         }
         "tokio-mt-spawn-halves" => {
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
             rt.block_on(async {
                 let spawner = |range: std::ops::Range<usize>| {
                     tokio::spawn(async move {
@@ -149,18 +202,30 @@ fn main() {
                 };
                 let (a, b) = (spawner(0..n / 2), spawner(n / 2..n));
                 let mut out = Vec::with_capacity(n);
-                for handle in a.await.expect("no panic").into_iter().chain(b.await.expect("no panic")) {
+                for handle in a
+                    .await
+                    .expect("no panic")
+                    .into_iter()
+                    .chain(b.await.expect("no panic"))
+                {
                     out.push(handle.await.expect("no panic"));
                 }
                 out
             })
         }
-        "tokio-mt-deadline" => tokio_deadline(tokio::runtime::Builder::new_multi_thread(), n, unit),
-        "tokio-ct-deadline" => tokio_deadline(tokio::runtime::Builder::new_current_thread(), n, unit),
+        "tokio-mt-deadline" => {
+            tokio_deadline(tokio::runtime::Builder::new_multi_thread(), n, unit)
+        }
+        "tokio-ct-deadline" => {
+            tokio_deadline(tokio::runtime::Builder::new_current_thread(), n, unit)
+        }
         "tokio-mt-countdown" => tokio_countdown(n, unit, false),
         "tokio-mt-deadline-countdown" => tokio_countdown(n, unit, true),
         "tokio-mt-collector" => {
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
             rt.block_on(async {
                 let handles: Vec<_> = (0..n)
                     .map(|i| {
@@ -182,7 +247,10 @@ fn main() {
             })
         }
         "tokio-mt-time-only" => {
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_time().build().expect("a runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_time()
+                .build()
+                .expect("a runtime");
             rt.block_on(async {
                 let handles: Vec<_> = (0..n)
                     .map(|i| {
@@ -200,7 +268,10 @@ fn main() {
             })
         }
         "tokio-mt-spawn-halves-budget" => {
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
             rt.block_on(async {
                 let spawner = |range: std::ops::Range<usize>| {
                     tokio::spawn(async move {
@@ -218,7 +289,12 @@ fn main() {
                 };
                 let (a, b) = (spawner(0..n / 2), spawner(n / 2..n));
                 let mut out = Vec::with_capacity(n);
-                for handle in a.await.expect("no panic").into_iter().chain(b.await.expect("no panic")) {
+                for handle in a
+                    .await
+                    .expect("no panic")
+                    .into_iter()
+                    .chain(b.await.expect("no panic"))
+                {
                     out.push(handle.await.expect("no panic"));
                 }
                 out
@@ -226,32 +302,46 @@ fn main() {
         }
         "tokio-per-core" => tokio_per_core(n, unit, false),
         "tokio-per-core-budget" => {
-            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let cores =
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let share = n.div_ceil(cores).max(1);
             std::thread::scope(|scope| {
                 let threads: Vec<_> = (0..n)
                     .step_by(share)
                     .map(|first| {
                         scope.spawn(move || {
-                            tokio_ct().block_on(spawn_budgeted(first..(first + share).min(n), unit))
+                            tokio_ct().block_on(spawn_budgeted(
+                                first..(first + share).min(n),
+                                unit,
+                            ))
                         })
                     })
                     .collect();
-                threads.into_iter().flat_map(|thread| thread.join().expect("no panic")).collect()
+                threads
+                    .into_iter()
+                    .flat_map(|thread| thread.join().expect("no panic"))
+                    .collect()
             })
         }
         "tokio-ct-spawn-budget" => tokio_ct().block_on(spawn_budgeted(0..n, unit)),
         "tokio-per-core-deadline" => tokio_per_core(n, unit, true),
-        "tokio-ct-spawn" => tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit),
-        "tokio-mt-joinset" => tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit),
-        "tokio-ct-joinset" => tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit),
+        "tokio-ct-spawn" => {
+            tokio_spawn(tokio::runtime::Builder::new_current_thread(), n, unit)
+        }
+        "tokio-mt-joinset" => {
+            tokio_joinset(tokio::runtime::Builder::new_multi_thread(), n, unit)
+        }
+        "tokio-ct-joinset" => {
+            tokio_joinset(tokio::runtime::Builder::new_current_thread(), n, unit)
+        }
         "tokio-ct-join-all" => {
             // Counts the polls of the one task that join_all runs in.
             let polls = std::cell::Cell::new(0u64);
-            let mut all = std::pin::pin!(futures::future::join_all((0..n).map(|i| async move {
-                tokio::time::sleep(unit).await;
-                i
-            })));
+            let mut all =
+                std::pin::pin!(futures::future::join_all((0..n).map(|i| async move {
+                    tokio::time::sleep(unit).await;
+                    i
+                })));
             let out = tokio_ct().block_on(std::future::poll_fn(|cx| {
                 polls.set(polls.get() + 1);
                 all.as_mut().poll(cx)
@@ -269,7 +359,10 @@ fn main() {
                 .collect::<Vec<_>>(),
         ),
         "tokio-mt-spawn-in-task" => {
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
             rt.block_on(async {
                 tokio::spawn(async move {
                     let handles: Vec<_> = (0..n)
@@ -290,15 +383,17 @@ fn main() {
                 .expect("no panic")
             })
         }
-        "tokio-ct-unordered-unconstrained" => tokio_ct().block_on(tokio::task::unconstrained(
-            (0..n)
-                .map(|i| async move {
-                    tokio::time::sleep(unit).await;
-                    i
-                })
-                .collect::<FuturesUnordered<_>>()
-                .collect::<Vec<_>>(),
-        )),
+        "tokio-ct-unordered-unconstrained" => {
+            tokio_ct().block_on(tokio::task::unconstrained(
+                (0..n)
+                    .map(|i| async move {
+                        tokio::time::sleep(unit).await;
+                        i
+                    })
+                    .collect::<FuturesUnordered<_>>()
+                    .collect::<Vec<_>>(),
+            ))
+        }
         "futures-unordered-async-io" => futures::executor::block_on(
             (0..n)
                 .map(|i| async move {
@@ -329,12 +424,14 @@ fn main() {
                 out
             })
         }
-        "tokio-ct-join-all-unconstrained" => tokio_ct().block_on(tokio::task::unconstrained(
-            futures::future::join_all((0..n).map(|i| async move {
-                tokio::time::sleep(unit).await;
-                i
-            })),
-        )),
+        "tokio-ct-join-all-unconstrained" => {
+            tokio_ct().block_on(tokio::task::unconstrained(futures::future::join_all(
+                (0..n).map(|i| async move {
+                    tokio::time::sleep(unit).await;
+                    i
+                }),
+            )))
+        }
         "smol-local-spawn" => {
             let ex = smol::LocalExecutor::new();
             smol::block_on(ex.run(async {
@@ -368,10 +465,12 @@ fn main() {
             }
             out
         }),
-        "smol-join-all" => smol::block_on(futures::future::join_all((0..n).map(|i| async move {
-            smol::Timer::after(unit).await;
-            i
-        }))),
+        "smol-join-all" => {
+            smol::block_on(futures::future::join_all((0..n).map(|i| async move {
+                smol::Timer::after(unit).await;
+                i
+            })))
+        }
         "async-std-spawn" => async_std::task::block_on(async {
             let tasks: Vec<_> = (0..n)
                 .map(|i| {
@@ -402,18 +501,18 @@ fn main() {
             }
             out
         }),
-        "async-std-join-all" => {
-            async_std::task::block_on(futures::future::join_all((0..n).map(|i| async move {
+        "async-std-join-all" => async_std::task::block_on(futures::future::join_all(
+            (0..n).map(|i| async move {
                 async_std::task::sleep(unit).await;
                 i
-            })))
-        }
-        "futures-join-all" => {
-            futures::executor::block_on(futures::future::join_all((0..n).map(|i| async move {
+            }),
+        )),
+        "futures-join-all" => futures::executor::block_on(futures::future::join_all(
+            (0..n).map(|i| async move {
                 futures_timer::Delay::new(unit).await;
                 i
-            })))
-        }
+            }),
+        )),
         "futures-unordered" => futures::executor::block_on(
             (0..n)
                 .map(|i| async move {
@@ -423,12 +522,12 @@ fn main() {
                 .collect::<FuturesUnordered<_>>()
                 .collect::<Vec<_>>(),
         ),
-        "futures-join-all-async-io" => {
-            futures::executor::block_on(futures::future::join_all((0..n).map(|i| async move {
+        "futures-join-all-async-io" => futures::executor::block_on(
+            futures::future::join_all((0..n).map(|i| async move {
                 async_io::Timer::after(unit).await;
                 i
-            })))
-        }
+            })),
+        ),
         "futures-localpool-spawn" => {
             let mut pool = futures::executor::LocalPool::new();
             let spawner = pool.spawner();
@@ -505,7 +604,11 @@ fn tokio_ct() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
 }
 
-fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+fn tokio_spawn(
+    mut builder: tokio::runtime::Builder,
+    n: usize,
+    unit: Duration,
+) -> Vec<usize> {
     let rt = builder.enable_all().build().expect("a runtime");
     rt.block_on(async {
         let handles: Vec<_> = (0..n)
@@ -524,7 +627,11 @@ fn tokio_spawn(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -
     })
 }
 
-fn tokio_deadline(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+fn tokio_deadline(
+    mut builder: tokio::runtime::Builder,
+    n: usize,
+    unit: Duration,
+) -> Vec<usize> {
     let rt = builder.enable_all().build().expect("a runtime");
     rt.block_on(async {
         let deadline = tokio::time::Instant::now() + unit;
@@ -549,9 +656,13 @@ fn tokio_deadline(mut builder: tokio::runtime::Builder, n: usize, unit: Duration
 fn tokio_countdown(n: usize, unit: Duration, shared_deadline: bool) -> Vec<usize> {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     rt.block_on(async {
-        let slots: Arc<[AtomicUsize]> = (0..n).map(|_| AtomicUsize::new(usize::MAX)).collect();
+        let slots: Arc<[AtomicUsize]> =
+            (0..n).map(|_| AtomicUsize::new(usize::MAX)).collect();
         let left = Arc::new(AtomicUsize::new(n));
         let done = Arc::new(tokio::sync::Notify::new());
         let deadline = tokio::time::Instant::now() + unit;
@@ -637,7 +748,11 @@ async fn spawn_budgeted(range: std::ops::Range<usize>, unit: Duration) -> Vec<us
     out
 }
 
-fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration) -> Vec<usize> {
+fn tokio_joinset(
+    mut builder: tokio::runtime::Builder,
+    n: usize,
+    unit: Duration,
+) -> Vec<usize> {
     builder.enable_all().build().expect("a runtime").block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for i in 0..n {
@@ -655,9 +770,12 @@ fn tokio_joinset(mut builder: tokio::runtime::Builder, n: usize, unit: Duration)
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // The fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> =
-        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks =
+        |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
     (ticks(11) + ticks(12)) / 100.0
 }

@@ -75,7 +75,8 @@ mod tests {
 
     #[test]
     fn tokio_likewise() {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
         runtime.block_on(async {
             let mut generator = variants::tokio::Generator::spawn(3);
             for (jump, expected) in SCRIPT.into_iter().zip(EXPECTED) {

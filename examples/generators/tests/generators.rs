@@ -24,8 +24,10 @@ const SEQUENCE: [&str; 7] = [
 
 /// What every variant prints after it: the 2018 walkthrough's `endless()`, paused when the
 /// total reaches 100, then resumed for three more values.
-const ENDLESS: [&str; 2] =
-    ["for i in endless() -> 9 8 7 6 9 8 7 6 9 8 7 6 9 8", "next(e), next(e), next(e) -> (6, 9, 8)"];
+const ENDLESS: [&str; 2] = [
+    "for i in endless() -> 9 8 7 6 9 8 7 6 9 8 7 6 9 8",
+    "next(e), next(e), next(e) -> (6, 9, 8)",
+];
 
 /// What the sync variant and the Python peer print after that: a coroutine driven by hand.
 const BY_HAND: [&str; 10] = [
@@ -44,7 +46,8 @@ const BY_HAND: [&str; 10] = [
 /// The generator's part of a run's output: every line up to the "yielded" one.
 fn sequence(run: &Run) -> Vec<String> {
     let lines = run.lines();
-    let end = lines.iter().position(|l| l.contains(" yielded ")).map_or(lines.len(), |i| i + 1);
+    let end =
+        lines.iter().position(|l| l.contains(" yielded ")).map_or(lines.len(), |i| i + 1);
     lines[..end].to_vec()
 }
 
@@ -101,7 +104,10 @@ fn the_variants_agree_on_every_range_including_the_ones_that_stop_early() {
     }
     // A longer range: after the four driven steps, the loop walks from 3 to the end.
     let lines = sequence(&run(&["tokio", "--up-to", "9"]));
-    assert_eq!(lines.last().unwrap(), "jumping_range(9) yielded [0, 2, 3, 2, 3, 4, 5, 6, 7, 8]");
+    assert_eq!(
+        lines.last().unwrap(),
+        "jumping_range(9) yielded [0, 2, 3, 2, 3, 4, 5, 6, 7, 8]"
+    );
 }
 
 #[test]
@@ -127,11 +133,20 @@ fn all_prints_a_header_per_runtime_and_a_table() {
     let run = run(&["all"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    for label in ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"] {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+    for label in
+        ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"]
+    {
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     assert!(stdout.lines().any(|l| l.starts_with("runtime ")), "no table:\n{stdout}");
-    assert_eq!(stdout.matches("jumping_range(5) yielded [0, 2, 3, 2, 3, 4]").count(), 7, "{stdout}");
+    assert_eq!(
+        stdout.matches("jumping_range(5) yielded [0, 2, 3, 2, 3, 4]").count(),
+        7,
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -148,14 +163,16 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--up-to", "10001"]).assert_usage_error("0..=10000");
     run(&["--up-to", "-1"]).assert_usage_error("-1");
     run(&["--up-to"]).assert_usage_error("--up-to");
-    run(&["rayon"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
 }
 
 #[test]
 fn docs_output_is_fresh() {
     let run = run(&RUST);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/generators.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/generators.txt");
     check_docs_output(&path, &run.stdout());
 }

@@ -35,7 +35,10 @@ fn report(api: &str, n: u32, elapsed: Duration, sum: u64) -> Result<()> {
     let expected = u64::from(n) * (u64::from(n) - 1) / 2;
     ensure!(sum == expected, "{api}: the answers add up to {sum}, not {expected}");
     let rate = f64::from(n) / elapsed.as_secs_f64() / 1000.0;
-    println!("{api}: {n} round trips in {:.1} ms, {rate:.1} k/s", elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "{api}: {n} round trips in {:.1} ms, {rate:.1} k/s",
+        elapsed.as_secs_f64() * 1000.0
+    );
     Ok(())
 }
 
@@ -46,7 +49,12 @@ fn threads(n: u32) -> Result<()> {
     for i in 0..n {
         sum += u64::from(pool.submit(move || i).recv().context("a pool job panicked")?);
     }
-    report("ThreadPool::submit (std threads, crossbeam channels)", n, start.elapsed(), sum)?;
+    report(
+        "ThreadPool::submit (std threads, crossbeam channels)",
+        n,
+        start.elapsed(),
+        sum,
+    )?;
     park_ping_pong(n)
 }
 
@@ -109,7 +117,8 @@ fn processes(n: u32) -> Result<()> {
         .context("cannot start the worker process")?;
     let mut to_worker = worker.stdin.take().context("no stdin pipe")?;
     let mut from_worker = BufReader::new(worker.stdout.take().context("no stdout pipe")?);
-    let queue = Queue { jobs: Mutex::new((VecDeque::new(), false)), ready: Condvar::new() };
+    let queue =
+        Queue { jobs: Mutex::new((VecDeque::new(), false)), ready: Condvar::new() };
     let lock = || queue.jobs.lock().unwrap_or_else(PoisonError::into_inner);
 
     let (elapsed, sum) = std::thread::scope(|scope| -> Result<(Duration, u64)> {
@@ -125,13 +134,20 @@ fn processes(n: u32) -> Result<()> {
                         if jobs.1 {
                             return Ok(());
                         }
-                        jobs = queue.ready.wait(jobs).unwrap_or_else(PoisonError::into_inner);
+                        jobs = queue
+                            .ready
+                            .wait(jobs)
+                            .unwrap_or_else(PoisonError::into_inner);
                     }
                 };
                 to_worker.write_all(format!("{arg}\n").as_bytes())?;
                 line.clear();
                 from_worker.read_line(&mut line)?;
-                let _ = reply.send(line.trim_end().parse().with_context(|| format!("worker said {line:?}"))?);
+                let _ = reply.send(
+                    line.trim_end()
+                        .parse()
+                        .with_context(|| format!("worker said {line:?}"))?,
+                );
             }
         });
         let start = Instant::now();
@@ -186,7 +202,10 @@ fn pipe_ping_pong(n: u32) -> Result<()> {
         to_cat.write_all(format!("{i}\n").as_bytes())?; // one write: one wake-up
         line.clear();
         from_cat.read_line(&mut line)?;
-        sum += line.trim_end().parse::<u64>().with_context(|| format!("cat echoed {line:?}"))?;
+        sum += line
+            .trim_end()
+            .parse::<u64>()
+            .with_context(|| format!("cat echoed {line:?}"))?;
     }
     let elapsed = start.elapsed();
     drop(to_cat);
@@ -207,7 +226,10 @@ fn tokio(n: u32) -> Result<()> {
     let sum = runtime.block_on(round_trips(n))?;
     report("spawn_blocking (current-thread runtime)", n, start.elapsed(), sum)?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let start = Instant::now();
     // From a task on a worker thread, where a multi-thread runtime runs async code.
     let sum = runtime.block_on(async { tokio::spawn(round_trips(n)).await })??;

@@ -36,27 +36,30 @@ pub struct Args {
 }
 
 fn main() -> ExitCode {
-    Example::new("offload", "run_in_executor and concurrent.futures: keep blocking calls off the event loop")
-        .default_unit(Duration::from_millis(200))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/offload.py"))
-        .timeline_marks(marks)
-        // The demos: 2 to 18 tutorial seconds a row (python); the bench does not sleep.
-        .length(|args: &Args, _: Runtime| if args.bench.is_some() { 0.0 } else { 30.0 })
-        .instead(|cx: &Context<Args>| match cx.args.bench {
-            Some(n) => Some(bench::run(cx.runtime, n)),
-            None if cx.args.bench_worker => Some(bench::serve()),
-            None => None,
-        })
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params { unit: cx.unit, ticks: cx.timeline };
-            Threads => variants::threads,
-            Processes => variants::processes = Params { workers: 2 },
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-            Rayon => variants::rayon,
-        })
+    Example::new(
+        "offload",
+        "run_in_executor and concurrent.futures: keep blocking calls off the event loop",
+    )
+    .default_unit(Duration::from_millis(200))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/offload.py"))
+    .timeline_marks(marks)
+    // The demos: 2 to 18 tutorial seconds a row (python); the bench does not sleep.
+    .length(|args: &Args, _: Runtime| if args.bench.is_some() { 0.0 } else { 30.0 })
+    .instead(|cx: &Context<Args>| match cx.args.bench {
+        Some(n) => Some(bench::run(cx.runtime, n)),
+        None if cx.args.bench_worker => Some(bench::serve()),
+        None => None,
+    })
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params { unit: cx.unit, ticks: cx.timeline };
+        Threads => variants::threads,
+        Processes => variants::processes = Params { workers: 2 },
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+        Rayon => variants::rayon,
+    })
 }
 
 /// `--timeline` rows: the indented result lines, named by their words before the first number
@@ -75,8 +78,14 @@ mod tests {
     #[test]
     fn timeline_rows_ignore_the_numbers() {
         let row = |line| marks(line).map(|m| m.row);
-        assert_eq!(row("  blocking_io() done in 1.00 s").as_deref(), Some("blocking_io() done in"));
-        assert_eq!(row("  event loop blocked for 0.98 s"), row("  event loop blocked for 1.02 s"));
+        assert_eq!(
+            row("  blocking_io() done in 1.00 s").as_deref(),
+            Some("blocking_io() done in")
+        );
+        assert_eq!(
+            row("  event loop blocked for 0.98 s"),
+            row("  event loop blocked for 1.02 s")
+        );
         assert_eq!(row("  map: 3 Hello World!").as_deref(), Some("map:"));
         assert_eq!(row("the fix: spawn_blocking"), None);
     }

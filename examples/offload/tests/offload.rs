@@ -12,7 +12,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use testing::{
-    Run, check_docs_output, check_docs_output_unordered, number_after, one_at_a_time, workspace_root,
+    Run, check_docs_output, check_docs_output_unordered, number_after, one_at_a_time,
+    workspace_root,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_offload");
@@ -80,7 +81,10 @@ fn blocked(body: &[String]) -> Vec<f64> {
 
 /// The "... in X s" figure of the line that starts with `call`.
 fn done_in(body: &[String], call: &str) -> f64 {
-    let line = body.iter().find(|l| l.trim_start().starts_with(call)).unwrap_or_else(|| panic!("no {call}"));
+    let line = body
+        .iter()
+        .find(|l| l.trim_start().starts_with(call))
+        .unwrap_or_else(|| panic!("no {call}"));
     number_after(line, " in ").unwrap_or_else(|| panic!("no time in {line:?}"))
 }
 
@@ -92,22 +96,38 @@ fn a_blocked_loop_is_reported_and_the_fixes_keep_the_heartbeat_ticking() {
             assert!(run.success(), "{runtime}: {}", run.stderr());
             let sections = sections(&run);
             let stdout = run.stdout();
-            assert_eq!(sections.len(), if runtime == "tokio" { 3 } else { 2 }, "{runtime}:\n{stdout}");
+            assert_eq!(
+                sections.len(),
+                if runtime == "tokio" { 3 } else { 2 },
+                "{runtime}:\n{stdout}"
+            );
             let (heading, mistake) = &sections[0];
             assert!(heading.starts_with("the mistake:"), "{runtime}:\n{stdout}");
             assert!(sections[1].0.starts_with("the fix:"), "{runtime}:\n{stdout}");
 
             // The mistake: each one-second call shows up as a gap of about a second.
             let stalls = blocked(mistake);
-            check!(stalls.iter().filter(|&&s| s >= 0.9).count() >= 2, "{runtime}: {stalls:?}\n{stdout}");
+            check!(
+                stalls.iter().filter(|&&s| s >= 0.9).count() >= 2,
+                "{runtime}: {stalls:?}\n{stdout}"
+            );
             let worst = longest_gap(mistake);
-            check!((0.9..2.0).contains(&worst), "{runtime}: longest gap {worst}\n{stdout}");
+            check!(
+                (0.9..2.0).contains(&worst),
+                "{runtime}: longest gap {worst}\n{stdout}"
+            );
 
             // The fixes: the heartbeat's longest gap stays far below the blocked one.
             for (heading, body) in &sections[1..] {
                 let gap = longest_gap(body);
-                check!(gap < 0.5 * worst, "{runtime} / {heading}: gap {gap} vs blocked {worst}\n{stdout}");
-                check!(blocked(body).iter().all(|&s| s < 0.5 * worst), "{runtime} / {heading}:\n{stdout}");
+                check!(
+                    gap < 0.5 * worst,
+                    "{runtime} / {heading}: gap {gap} vs blocked {worst}\n{stdout}"
+                );
+                check!(
+                    blocked(body).iter().all(|&s| s < 0.5 * worst),
+                    "{runtime} / {heading}:\n{stdout}"
+                );
             }
             // spawn_blocking and friends run both calls at once: about one second, not two.
             let fix = &sections[1].1;
@@ -142,8 +162,15 @@ fn the_logs_name_the_thread_that_ran_each_call() {
     }
     let run = run(&["tokio", "--unit", "20ms"]);
     let stderr = run.stderr();
-    let in_place = stderr.lines().filter(|l| l.contains("cpu_bound()")).nth(2).expect("no third cpu_bound");
-    assert!(in_place.contains(" tokio-worker-"), "block_in_place ran on a worker:\n{stderr}");
+    let in_place = stderr
+        .lines()
+        .filter(|l| l.contains("cpu_bound()"))
+        .nth(2)
+        .expect("no third cpu_bound");
+    assert!(
+        in_place.contains(" tokio-worker-"),
+        "block_in_place ran on a worker:\n{stderr}"
+    );
 }
 
 #[test]
@@ -154,9 +181,16 @@ fn rayon_computes_off_the_loop_and_keeps_map_in_order() {
         let stdout = run.stdout();
         let sections = sections(&run);
         assert_eq!(sections.len(), 2, "{stdout}");
-        assert!(sections[0].0.starts_with("the fix: cpu_bound() handed to rayon"), "{stdout}");
+        assert!(
+            sections[0].0.starts_with("the fix: cpu_bound() handed to rayon"),
+            "{stdout}"
+        );
         assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
-        assert!(run.stderr().contains(" rayon-"), "no rayon thread in the logs: {}", run.stderr());
+        assert!(
+            run.stderr().contains(" rayon-"),
+            "no rayon thread in the logs: {}",
+            run.stderr()
+        );
         check!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
         check!(blocked(&sections[0].1).is_empty(), "{stdout}");
         Ok(())
@@ -172,7 +206,11 @@ fn threads_have_no_loop_to_block_and_the_pool_returns_in_order() {
         let sections = sections(&run);
         assert_eq!(sections.len(), 2, "{stdout}");
         assert_eq!(sections[1].1, WORKER_LINES, "{stdout}");
-        assert!(run.stderr().contains(" pool-"), "no pool thread in the logs: {}", run.stderr());
+        assert!(
+            run.stderr().contains(" pool-"),
+            "no pool thread in the logs: {}",
+            run.stderr()
+        );
         // Main blocked for two units in a row, yet the heartbeat thread never waited long.
         assert!(done_in(&sections[0].1, "blocking_io()") >= 0.9, "{stdout}");
         check!(longest_gap(&sections[0].1) < 0.5, "{stdout}");
@@ -190,7 +228,8 @@ fn the_process_pool_returns_exact_results_in_order() {
     // Six calls answered by worker processes, not by this one: one or two pids in the logs
     // (with jobs this small, one worker often answers all six before the other has started).
     let stderr = run.stderr();
-    let mut pids: Vec<&str> = stderr.lines().filter_map(|l| l.split("pid=").nth(1)).collect();
+    let mut pids: Vec<&str> =
+        stderr.lines().filter_map(|l| l.split("pid=").nth(1)).collect();
     assert_eq!(pids.len(), 6, "{stderr}");
     pids.sort_unstable();
     pids.dedup();
@@ -223,26 +262,36 @@ fn a_worker_process_answers_line_by_line_and_survives_bad_lines() {
 
 #[test]
 fn bench_prints_one_well_formed_line_per_api() {
-    for runtime in ["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"] {
+    for runtime in
+        ["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"]
+    {
         let run = run(&[runtime, "--bench", "200"]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         let lines = run.lines();
         // tokio and futures measure two set-ups; threads and processes add a yardstick.
-        let apis = if matches!(runtime, "tokio" | "futures" | "threads" | "processes") { 2 } else { 1 };
+        let apis = if matches!(runtime, "tokio" | "futures" | "threads" | "processes") {
+            2
+        } else {
+            1
+        };
         assert_eq!(lines.len(), apis, "{runtime}: {lines:?}");
         for line in &lines {
             let (api, rest) = line.split_once(": ").unwrap_or_else(|| panic!("{line:?}"));
             assert!(!api.is_empty());
             assert!(rest.starts_with("200 round trips in "), "{line:?}");
             assert!(rest.ends_with(" k/s"), "{line:?}");
-            let ms = number_after(rest, "round trips in").unwrap_or_else(|| panic!("{line:?}"));
+            let ms = number_after(rest, "round trips in")
+                .unwrap_or_else(|| panic!("{line:?}"));
             let rate = number_after(rest, "ms,").unwrap_or_else(|| panic!("{line:?}"));
             assert!(ms > 0.0 && rate > 0.0, "{line:?}");
             // 200 trips in `ms` milliseconds is 200 / ms thousand per second, within what
             // printing rounded off: the time to 0.1 ms, the rate to 0.1 k/s.
             let fastest = 200.0 / (ms - 0.05).max(1e-6);
             let slowest = 200.0 / (ms + 0.05);
-            assert!(rate >= slowest - 0.05 && rate <= fastest + 0.05, "{line:?}: {slowest}..{fastest} k/s");
+            assert!(
+                rate >= slowest - 0.05 && rate <= fastest + 0.05,
+                "{line:?}: {slowest}..{fastest} k/s"
+            );
         }
     }
 }
@@ -252,9 +301,20 @@ fn bench_of_every_runtime_ends_with_the_table() {
     let run = run(&["--bench", "50"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    for label in ["threads", "processes", "tokio", "smol", "async-std (legacy)", "futures", "rayon", "python"]
-    {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+    for label in [
+        "threads",
+        "processes",
+        "tokio",
+        "smol",
+        "async-std (legacy)",
+        "futures",
+        "rayon",
+        "python",
+    ] {
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     // Eleven lines from Rust (tokio, futures, threads and processes have two) and one from
     // Python, unless python3 is missing.
@@ -288,7 +348,10 @@ fn python_peer_prints_the_same_lines_or_is_skipped() {
     let run = run(&["python", "--bench", "30"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    assert!(stdout.contains(": 30 round trips in ") || stdout.starts_with("skipped"), "{stdout}");
+    assert!(
+        stdout.contains(": 30 round trips in ") || stdout.starts_with("skipped"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -309,9 +372,16 @@ fn bad_input_is_a_one_line_error_with_status_2() {
 fn clean(run: &Run) -> Result<(), String> {
     check!(run.success(), "{}", run.stderr());
     for (heading, body) in sections(run) {
-        let stalls = body.iter().filter(|l| l.contains("blocked for") || l.contains("held up for")).count();
+        let stalls = body
+            .iter()
+            .filter(|l| l.contains("blocked for") || l.contains("held up for"))
+            .count();
         let expected = if heading.starts_with("the mistake:") { 2 } else { 0 };
-        check!(stalls == expected, "{heading}: {stalls} stalls reported\n{}", run.stdout());
+        check!(
+            stalls == expected,
+            "{heading}: {stalls} stalls reported\n{}",
+            run.stdout()
+        );
     }
     Ok(())
 }
@@ -320,7 +390,15 @@ fn clean(run: &Run) -> Result<(), String> {
 fn docs_output_is_fresh() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     with_retries("docs output", || {
-        let run = run(&["threads", "processes", "tokio", "smol", "async-std", "futures", "rayon"]);
+        let run = run(&[
+            "threads",
+            "processes",
+            "tokio",
+            "smol",
+            "async-std",
+            "futures",
+            "rayon",
+        ]);
         clean(&run)?;
         check_docs_output(&root.join("docs/src/outputs/offload.txt"), &run.stdout());
         Ok(())
@@ -331,7 +409,8 @@ fn docs_output_is_fresh() {
 /// two runs may order some lines differently: the check compares the lines as a multiset.
 #[test]
 fn docs_output_of_the_logs_is_fresh() {
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/offload-logs.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/offload-logs.txt");
     let mut logs = String::new();
     with_retries("docs logs", || {
         let run = run(&["tokio"]);

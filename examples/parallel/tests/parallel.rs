@@ -59,14 +59,27 @@ fn fibs(run: &Run) -> Vec<Fibs> {
         .iter()
         .filter(|line| line.contains(" x fib("))
         .map(|line| {
-            let (how, rest) = line.split_once(": ").unwrap_or_else(|| panic!("no label: {line}"));
-            let (count, rest) = rest.split_once(" x fib(").unwrap_or_else(|| panic!("{line}"));
-            let (n, rest) = rest.split_once("), total ").unwrap_or_else(|| panic!("{line}"));
-            let total =
-                rest.split(',').next().and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("{line}"));
-            let seconds = number_after(line, "Computed in").unwrap_or_else(|| panic!("no duration: {line}"));
+            let (how, rest) =
+                line.split_once(": ").unwrap_or_else(|| panic!("no label: {line}"));
+            let (count, rest) =
+                rest.split_once(" x fib(").unwrap_or_else(|| panic!("{line}"));
+            let (n, rest) =
+                rest.split_once("), total ").unwrap_or_else(|| panic!("{line}"));
+            let total = rest
+                .split(',')
+                .next()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or_else(|| panic!("{line}"));
+            let seconds = number_after(line, "Computed in")
+                .unwrap_or_else(|| panic!("no duration: {line}"));
             let number = |text: &str| text.parse().unwrap_or_else(|_| panic!("{line}"));
-            Fibs { how: how.to_owned(), count: number(count), n: number(n), total, seconds }
+            Fibs {
+                how: how.to_owned(),
+                count: number(count),
+                n: number(n),
+                total,
+                seconds,
+            }
         })
         .collect()
 }
@@ -75,15 +88,27 @@ fn fibs(run: &Run) -> Vec<Fibs> {
 fn every_variant_computes_fib_exactly_in_2024() {
     assert_eq!((fib(20), fib(35)), (6765, 9_227_465));
     for runtime in RUST.into_iter().chain(["python"]) {
-        let run = Run::new(BIN, [runtime, "--fib", FIB_SMALL, "--count", "7", "--workers", "3"]);
+        let run = Run::new(
+            BIN,
+            [runtime, "--fib", FIB_SMALL, "--count", "7", "--workers", "3"],
+        );
         assert!(run.success(), "{runtime}: {}", run.stderr());
         if run.python_skipped() {
             continue;
         }
         let results = fibs(&run);
-        assert_eq!(results.len(), if runtime == "python" { 4 } else { 1 }, "{runtime}: {}", run.stdout());
+        assert_eq!(
+            results.len(),
+            if runtime == "python" { 4 } else { 1 },
+            "{runtime}: {}",
+            run.stdout()
+        );
         for result in results {
-            assert_eq!((result.count, result.n, result.total), (7, 20, 7 * fib(20)), "{runtime}: {result:?}");
+            assert_eq!(
+                (result.count, result.n, result.total),
+                (7, 20, 7 * fib(20)),
+                "{runtime}: {result:?}"
+            );
         }
     }
 }
@@ -114,14 +139,29 @@ fn the_2024_labels_and_pythons_four_versions() {
     }
     let results = fibs(&python);
     let hows: Vec<&str> = results.iter().map(|r| r.how.as_str()).collect();
-    assert_eq!(hows, ["sequential", "ThreadPoolExecutor(2)", "asyncio, 20 tasks", "ProcessPoolExecutor(2)"]);
-    assert!(results.iter().all(|r| (r.count, r.n, r.total) == (20, 25, 20 * fib(25))), "{results:?}");
-    assert!(results[2].seconds > 1.2 * results[0].seconds, "asyncio was not the slowest: {results:?}");
+    assert_eq!(
+        hows,
+        [
+            "sequential",
+            "ThreadPoolExecutor(2)",
+            "asyncio, 20 tasks",
+            "ProcessPoolExecutor(2)"
+        ]
+    );
+    assert!(
+        results.iter().all(|r| (r.count, r.n, r.total) == (20, 25, 20 * fib(25))),
+        "{results:?}"
+    );
+    assert!(
+        results[2].seconds > 1.2 * results[0].seconds,
+        "asyncio was not the slowest: {results:?}"
+    );
 }
 
 #[test]
 fn the_2024_tokio_tasks_share_one_thread_and_the_others_use_several() {
-    let run = Run::new(BIN, [&RUST[..], &["--fib", FIB_TIMED, "--workers", "2"]].concat());
+    let run =
+        Run::new(BIN, [&RUST[..], &["--fib", FIB_TIMED, "--workers", "2"]].concat());
     assert!(run.success(), "{}", run.stderr());
     let threads = peak_threads(&run);
     assert_eq!((threads["sync"], threads["tokio"]), (1, 1), "{}", run.stdout());
@@ -145,14 +185,19 @@ fn a_2024_worker_process_reads_ns_and_writes_fibs() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let expected = ["0", "1", "6765", "832040"];
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().collect::<Vec<_>>(), expected);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().collect::<Vec<_>>(),
+        expected
+    );
 }
 
 #[test]
 fn a_job_whose_python_row_would_take_too_long_is_refused() {
-    Run::new(BIN, ["--fib", "35", "--count", "100"]).assert_usage_error("the python row would take about");
+    Run::new(BIN, ["--fib", "35", "--count", "100"])
+        .assert_usage_error("the python row would take about");
     Run::new(BIN, ["--fib", "41"]).assert_usage_error("--fib");
-    Run::new(BIN, ["--edition", "2025"]).assert_usage_error("possible values: 2019, 2024");
+    Run::new(BIN, ["--edition", "2025"])
+        .assert_usage_error("possible values: 2019, 2024");
 }
 
 /// The exact answer, from the closed form: the squares below n add up to n(n-1)(2n-1)/6.
@@ -177,15 +222,20 @@ fn results(run: &Run) -> Vec<Result> {
         .iter()
         .filter(|line| line.contains(" sums, total "))
         .map(|line| {
-            let (how, rest) = line.split_once(": ").unwrap_or_else(|| panic!("no label: {line}"));
-            let sums =
-                rest.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+            let (how, rest) =
+                line.split_once(": ").unwrap_or_else(|| panic!("no label: {line}"));
+            let sums = rest
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{line}"));
             let total = rest
                 .split_once("total ")
                 .and_then(|(_, t)| t.split(',').next())
                 .and_then(|t| t.parse().ok())
                 .unwrap_or_else(|| panic!("no total: {line}"));
-            let seconds = number_after(line, "Duration").unwrap_or_else(|| panic!("no duration: {line}"));
+            let seconds = number_after(line, "Duration")
+                .unwrap_or_else(|| panic!("no duration: {line}"));
             Result { how: how.to_owned(), sums, total, seconds }
         })
         .collect()
@@ -215,7 +265,11 @@ fn every_variant_computes_the_exact_sums() {
             assert_eq!(results.len(), 1, "{runtime}: {}", run.stdout());
             for result in results {
                 assert_eq!(result.sums, count, "{runtime}: {result:?}");
-                assert_eq!(result.total, expected_total(size, count), "{runtime} {args:?}: {result:?}");
+                assert_eq!(
+                    result.total,
+                    expected_total(size, count),
+                    "{runtime} {args:?}: {result:?}"
+                );
             }
         }
     }
@@ -231,7 +285,10 @@ fn the_default_job_is_the_tutorials() {
     assert!(help.contains("[default: 100 in 2024, 20 in 2019]"), "{help}");
     assert!(help.contains("fib(N) [default: 35"), "{help}");
     assert!(help.contains("[default: 2024]"), "{help}");
-    assert!(!help.contains("--worker "), "no worker flag: the worker mode is the variant's own: {help}");
+    assert!(
+        !help.contains("--worker "),
+        "no worker flag: the worker mode is the variant's own: {help}"
+    );
 }
 
 #[test]
@@ -252,7 +309,17 @@ fn labels_say_how_many_threads_or_processes() {
         ]
     );
     // More workers than numbers: only as many threads or processes as there are numbers.
-    let run = run(&["threads", "processes", "--size", "10", "--count", "2", "--workers", "8", "--no-table"]);
+    let run = run(&[
+        "threads",
+        "processes",
+        "--size",
+        "10",
+        "--count",
+        "2",
+        "--workers",
+        "8",
+        "--no-table",
+    ]);
     let hows: Vec<String> = results(&run).into_iter().map(|r| r.how).collect();
     assert_eq!(hows, ["2 threads", "2 worker processes"]);
 }
@@ -298,7 +365,10 @@ fn parallel_variants_are_not_slower_than_sync() {
         if how.contains("current_thread") {
             continue; // one thread, like sync: no speed-up expected
         }
-        assert!(*seconds <= 1.5 * sync, "{how} took {seconds} s, sync {sync} s: {best:?}");
+        assert!(
+            *seconds <= 1.5 * sync,
+            "{how} took {seconds} s, sync {sync} s: {best:?}"
+        );
     }
 }
 
@@ -321,7 +391,10 @@ fn a_worker_process_reads_numbers_and_writes_sums() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let expected = ["0", "0", "14", "285", "41666654166667500000"];
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().collect::<Vec<_>>(), expected);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().collect::<Vec<_>>(),
+        expected
+    );
 }
 
 #[test]
@@ -339,7 +412,10 @@ fn a_worker_refuses_bad_input_without_panicking() {
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{input:?}: {stderr}");
-        assert!(stderr.starts_with("error:") && !stderr.contains("panicked"), "{input:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error:") && !stderr.contains("panicked"),
+            "{input:?}: {stderr}"
+        );
     }
 }
 
@@ -354,8 +430,9 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--workers", "257"]).assert_usage_error("--workers");
     // The worker mode is an environment variable of the processes variant, not a flag.
     run(&["processes", "--worker"]).assert_usage_error("unexpected argument '--worker'");
-    run(&["async-std"])
-        .assert_usage_error("possible values: sync, threads, rayon, processes, tokio, smol, python");
+    run(&["async-std"]).assert_usage_error(
+        "possible values: sync, threads, rayon, processes, tokio, smol, python",
+    );
 }
 
 #[test]
@@ -391,7 +468,8 @@ const DOCS_SIZE: &str = TIMED;
 /// Writes a docs output only from a release build (`UPDATE_DOCS=1 cargo test --release -p
 /// parallel docs_output`): a debug build's timings would misstate the chapter's point.
 fn check_docs(file: &str, output: &str) {
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
     check_docs_output_release(&path, output);
 }
 
@@ -451,7 +529,11 @@ fn speedup_goals_on_a_quiet_machine() {
         // describes.
         ("Executor on 2 threads", 1.5),
     ] {
-        assert!(speedup(how) >= goal, "{how}: {:.2}x, goal {goal}x: {best:?}", speedup(how));
+        assert!(
+            speedup(how) >= goal,
+            "{how}: {:.2}x, goal {goal}x: {best:?}",
+            speedup(how)
+        );
     }
     // Tasks on one thread: the sequential time, give or take.
     let tokio = speedup("100 tasks on a current_thread runtime");

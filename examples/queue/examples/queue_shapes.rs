@@ -20,25 +20,57 @@ const SHAPES: &[(&str, &str, Pump)] = &[
         "tokio current-thread, mpsc, producer and consumer both spawned (the bench)",
         tokio_ct_spawned,
     ),
-    ("tokio-ct-main", "tokio current-thread, mpsc, the consumer is the block_on future", tokio_ct_main),
+    (
+        "tokio-ct-main",
+        "tokio current-thread, mpsc, the consumer is the block_on future",
+        tokio_ct_main,
+    ),
     (
         "tokio-ct-mutex",
         "tokio current-thread, mpsc, consumer locks Arc<Mutex<Receiver>> per item (the demo)",
         tokio_ct_mutex,
     ),
-    ("tokio-ct-async-channel", "tokio current-thread, async-channel instead of mpsc", tokio_ct_async_channel),
-    ("tokio-mt-spawned", "tokio multi-thread (2 workers), mpsc, both spawned", tokio_mt_spawned),
-    ("smol-local-main", "smol LocalExecutor, consumer is the block_on future (the bench)", smol_local_main),
+    (
+        "tokio-ct-async-channel",
+        "tokio current-thread, async-channel instead of mpsc",
+        tokio_ct_async_channel,
+    ),
+    (
+        "tokio-mt-spawned",
+        "tokio multi-thread (2 workers), mpsc, both spawned",
+        tokio_mt_spawned,
+    ),
+    (
+        "smol-local-main",
+        "smol LocalExecutor, consumer is the block_on future (the bench)",
+        smol_local_main,
+    ),
     ("smol-local-spawned", "smol LocalExecutor, both spawned", smol_local_spawned),
-    ("smol-global-spawned", "smol::spawn on the global multi-threaded executor", smol_global_spawned),
+    (
+        "smol-global-spawned",
+        "smol::spawn on the global multi-threaded executor",
+        smol_global_spawned,
+    ),
     (
         "smol-local-channel-1.9",
         "smol LocalExecutor, consumer in block_on, async-channel 1.9 (async-std's)",
         smol_local_channel_1,
     ),
-    ("async-std-local", "async-std, producer spawn_local, consumer in block_on (the bench)", async_std_local),
-    ("async-std-spawn", "async-std, producer task::spawn on the pool, consumer in block_on", async_std_spawn),
-    ("futures-localpool", "futures LocalPool, SinkExt::send per item (the bench)", futures_localpool),
+    (
+        "async-std-local",
+        "async-std, producer spawn_local, consumer in block_on (the bench)",
+        async_std_local,
+    ),
+    (
+        "async-std-spawn",
+        "async-std, producer task::spawn on the pool, consumer in block_on",
+        async_std_spawn,
+    ),
+    (
+        "futures-localpool",
+        "futures LocalPool, SinkExt::send per item (the bench)",
+        futures_localpool,
+    ),
     ("futures-threadpool", "futures ThreadPool, both spawned", futures_threadpool),
     (
         "threads-crossbeam",
@@ -62,11 +94,16 @@ fn main() {
         return;
     }
     let items: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let chosen: Vec<&str> =
-        args.iter().skip_while(|a| a.parse::<u64>().is_ok()).map(String::as_str).collect();
+    let chosen: Vec<&str> = args
+        .iter()
+        .skip_while(|a| a.parse::<u64>().is_ok())
+        .map(String::as_str)
+        .collect();
     println!("{items} items, best of 3, M items/s");
     println!("{:<24} {:>10} {:>10} {:>10}", "shape", "unbounded", "cap 100", "cap 1");
-    for (name, _, pump) in SHAPES.iter().filter(|(name, _, _)| chosen.is_empty() || chosen.contains(name)) {
+    for (name, _, pump) in
+        SHAPES.iter().filter(|(name, _, _)| chosen.is_empty() || chosen.contains(name))
+    {
         let rates: Vec<String> = [None, Some(100), Some(1)]
             .into_iter()
             .map(|capacity| {
@@ -147,7 +184,10 @@ async fn consume_shared<R: Recv2>(shared: Arc<tokio::sync::Mutex<R>>) -> u64 {
 }
 
 fn current_thread() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
 }
 
 fn tokio_ct_spawned(items: u64, capacity: Option<usize>) -> u64 {
@@ -190,12 +230,16 @@ fn tokio_ct_mutex(items: u64, capacity: Option<usize>) -> u64 {
             None => {
                 let (s, r) = tokio::sync::mpsc::unbounded_channel::<u64>();
                 tokio::spawn(produce(s, items));
-                tokio::spawn(consume_shared(Arc::new(tokio::sync::Mutex::new(r)))).await.expect("consumer")
+                tokio::spawn(consume_shared(Arc::new(tokio::sync::Mutex::new(r))))
+                    .await
+                    .expect("consumer")
             }
             Some(c) => {
                 let (s, r) = tokio::sync::mpsc::channel::<u64>(c);
                 tokio::spawn(produce(s, items));
-                tokio::spawn(consume_shared(Arc::new(tokio::sync::Mutex::new(r)))).await.expect("consumer")
+                tokio::spawn(consume_shared(Arc::new(tokio::sync::Mutex::new(r))))
+                    .await
+                    .expect("consumer")
             }
         }
     })
@@ -227,7 +271,10 @@ fn tokio_ct_async_channel(items: u64, capacity: Option<usize>) -> u64 {
 }
 
 fn tokio_mt_spawned(items: u64, capacity: Option<usize>) -> u64 {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("runtime");
     runtime.block_on(async move {
         match capacity {
             None => {
@@ -244,7 +291,9 @@ fn tokio_mt_spawned(items: u64, capacity: Option<usize>) -> u64 {
     })
 }
 
-fn async_channel(capacity: Option<usize>) -> (smol::channel::Sender<u64>, smol::channel::Receiver<u64>) {
+fn async_channel(
+    capacity: Option<usize>,
+) -> (smol::channel::Sender<u64>, smol::channel::Receiver<u64>) {
     match capacity {
         None => smol::channel::unbounded(),
         Some(c) => smol::channel::bounded(c),
@@ -400,7 +449,8 @@ fn futures_channel(
 }
 
 fn futures_threadpool(items: u64, capacity: Option<usize>) -> u64 {
-    let pool = futures::executor::ThreadPool::builder().pool_size(2).create().expect("pool");
+    let pool =
+        futures::executor::ThreadPool::builder().pool_size(2).create().expect("pool");
     let receiver: futures::stream::BoxStream<'static, u64> = match capacity {
         None => {
             let (s, r) = futures::channel::mpsc::unbounded();
@@ -427,7 +477,9 @@ fn futures_threadpool(items: u64, capacity: Option<usize>) -> u64 {
             r.boxed()
         }
     };
-    let sum = pool.spawn_with_handle(receiver.fold(0, |sum, i| async move { sum + i })).expect("spawn");
+    let sum = pool
+        .spawn_with_handle(receiver.fold(0, |sum, i| async move { sum + i }))
+        .expect("spawn");
     futures::executor::block_on(sum)
 }
 

@@ -17,7 +17,8 @@ use tokio::task::JoinError;
 use walkthrough::Runtime;
 
 /// The capacities measured, with their labels: `None` is unbounded.
-pub const CAPACITIES: [(&str, Option<usize>); 3] = [("unbounded", None), ("100", Some(100)), ("1", Some(1))];
+pub const CAPACITIES: [(&str, Option<usize>); 3] =
+    [("unbounded", None), ("100", Some(100)), ("1", Some(1))];
 
 /// Runs one runtime's `pump` for every capacity and prints one line each.
 pub fn run(runtime: Runtime, items: u64) -> anyhow::Result<()> {
@@ -27,7 +28,10 @@ pub fn run(runtime: Runtime, items: u64) -> anyhow::Result<()> {
             let start = Instant::now();
             let sum = pump(runtime, items, capacity)?;
             best = best.min(start.elapsed());
-            ensure!(sum == items * (items - 1) / 2, "capacity {label}: the items summed to {sum}");
+            ensure!(
+                sum == items * (items - 1) / 2,
+                "capacity {label}: the items summed to {sum}"
+            );
         }
         let rate = items as f64 / best.as_secs_f64();
         println!(
@@ -217,12 +221,18 @@ mod tests {
     #[test]
     fn futures_channel_holds_its_buffer_plus_one_per_sender() {
         let (mut sender, _receiver) = futures::channel::mpsc::channel::<u8>(0);
-        assert!(sender.try_send(1).is_ok(), "channel(0) holds one item for its one sender");
+        assert!(
+            sender.try_send(1).is_ok(),
+            "channel(0) holds one item for its one sender"
+        );
         assert!(sender.try_send(2).unwrap_err().is_full());
 
         let (mut sender, _receiver) = futures::channel::mpsc::channel::<u8>(99);
         let held = (0..200).take_while(|_| sender.try_send(0).is_ok()).count();
-        assert_eq!(held, 100, "channel(99) holds 100 for one sender: the bench's capacity 100");
+        assert_eq!(
+            held, 100,
+            "channel(99) holds 100 for one sender: the bench's capacity 100"
+        );
     }
 
     #[test]
@@ -232,19 +242,31 @@ mod tests {
         assert!(catch_unwind(|| async_std::channel::bounded::<u8>(0)).is_err());
         // crossbeam's and std's are a rendezvous: a send waits for a receiver taking right then.
         let (sender, _receiver) = crossbeam_channel::bounded::<u8>(0);
-        assert!(matches!(sender.try_send(1), Err(crossbeam_channel::TrySendError::Full(1))));
+        assert!(matches!(
+            sender.try_send(1),
+            Err(crossbeam_channel::TrySendError::Full(1))
+        ));
         let (sender, _receiver) = std::sync::mpsc::sync_channel::<u8>(0);
-        assert!(matches!(sender.try_send(1), Err(std::sync::mpsc::TrySendError::Full(1))));
+        assert!(matches!(
+            sender.try_send(1),
+            Err(std::sync::mpsc::TrySendError::Full(1))
+        ));
     }
 
     #[test]
     fn bounded_channels_hold_exactly_their_capacity() {
         let (tokio_sender, _r1) = tokio::sync::mpsc::channel::<u8>(100);
-        assert_eq!((0..200).take_while(|_| tokio_sender.try_send(0).is_ok()).count(), 100);
+        assert_eq!(
+            (0..200).take_while(|_| tokio_sender.try_send(0).is_ok()).count(),
+            100
+        );
         let (smol_sender, _r2) = smol::channel::bounded::<u8>(100);
         assert_eq!((0..200).take_while(|_| smol_sender.try_send(0).is_ok()).count(), 100);
         let (crossbeam_sender, _r3) = crossbeam_channel::bounded::<u8>(100);
-        assert_eq!((0..200).take_while(|_| crossbeam_sender.try_send(0).is_ok()).count(), 100);
+        assert_eq!(
+            (0..200).take_while(|_| crossbeam_sender.try_send(0).is_ok()).count(),
+            100
+        );
         let (std_sender, _r4) = std::sync::mpsc::sync_channel::<u8>(100);
         assert_eq!((0..200).take_while(|_| std_sender.try_send(0).is_ok()).count(), 100);
     }
@@ -259,7 +281,8 @@ mod tests {
             walkthrough::Runtime::Futures,
         ] {
             for (label, capacity) in super::CAPACITIES {
-                let sum = super::pump(runtime, 1000, capacity).unwrap_or_else(|e| panic!("{runtime}: {e}"));
+                let sum = super::pump(runtime, 1000, capacity)
+                    .unwrap_or_else(|e| panic!("{runtime}: {e}"));
                 assert_eq!(sum, 999 * 1000 / 2, "{runtime}, capacity {label}");
             }
         }

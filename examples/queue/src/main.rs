@@ -136,8 +136,12 @@ mod tests {
     fn marks_follow_the_worker_and_the_verb() {
         assert_eq!(mark("Producer 3 sleeping for 2 seconds."), None);
         let put = mark("Producer 3 added <0123456789> to queue.").unwrap();
-        assert_eq!((put.row.as_str(), put.glyph, put.fill), ("Producer 3", '+', Some('-')));
-        let got = mark("Consumer 12 got element <0123456789> in 0.00021 seconds.").unwrap();
+        assert_eq!(
+            (put.row.as_str(), put.glyph, put.fill),
+            ("Producer 3", '+', Some('-'))
+        );
+        let got =
+            mark("Consumer 12 got element <0123456789> in 0.00021 seconds.").unwrap();
         assert_eq!((got.row.as_str(), got.glyph), ("Consumer 12", 'o'));
         assert_eq!(mark("Program completed in 15.3 seconds."), None);
     }

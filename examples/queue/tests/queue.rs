@@ -52,8 +52,12 @@ fn total_2025(runtime: &str, run: &Run) -> f64 {
     let lines = run.lines();
     assert_eq!(lines.len(), 20, "{runtime}: {lines:?}");
     assert_eq!(lines[18], "", "{runtime}: {lines:?}");
-    assert!(lines[19].starts_with("==> Total time: ") && lines[19].ends_with(" seconds"), "{runtime}");
-    number_after(&lines[19], "Total time:").unwrap_or_else(|| panic!("{runtime}: {}", lines[19]))
+    assert!(
+        lines[19].starts_with("==> Total time: ") && lines[19].ends_with(" seconds"),
+        "{runtime}"
+    );
+    number_after(&lines[19], "Total time:")
+        .unwrap_or_else(|| panic!("{runtime}: {}", lines[19]))
 }
 
 #[test]
@@ -81,7 +85,8 @@ fn queued_2025_hands_every_user_to_one_consumer_on_every_runtime() {
         // same lines, but a delay may go to another user. Compare them without the delays.
         let strip = |l: &str| l.split(" (done in").next().unwrap_or_default().to_owned();
         let mut lines: Vec<String> = run.lines()[..18].iter().map(|l| strip(l)).collect();
-        let mut expected: Vec<String> = PYTHON_2025_444.iter().map(|l| strip(l)).collect();
+        let mut expected: Vec<String> =
+            PYTHON_2025_444.iter().map(|l| strip(l)).collect();
         lines.sort();
         expected.sort();
         assert_eq!(lines, expected, "{runtime}");
@@ -108,7 +113,8 @@ impl Log {
     fn parse(run: &Run, what: &str) -> Log {
         assert!(run.success(), "{what}: {}", run.stderr());
         let lines = run.lines();
-        let (last, body) = lines.split_last().unwrap_or_else(|| panic!("{what}: no output"));
+        let (last, body) =
+            lines.split_last().unwrap_or_else(|| panic!("{what}: no output"));
         let mut log = Log {
             completed: number_after(last, "Program completed in")
                 .unwrap_or_else(|| panic!("{what}: last line is {last:?}")),
@@ -128,7 +134,8 @@ impl Log {
                     *log.items.entry(who()).or_default() += 1;
                 }
                 ["Consumer", _, "got", "element", item, "in", waited, "seconds."] => {
-                    let waited: f64 = waited.parse().unwrap_or_else(|_| panic!("{what}: {line:?}"));
+                    let waited: f64 =
+                        waited.parse().unwrap_or_else(|_| panic!("{what}: {line:?}"));
                     log.got.push((item_text(item, line), waited));
                     *log.items.entry(who()).or_default() += 1;
                 }
@@ -164,9 +171,16 @@ impl Log {
 
     /// Checks what must hold for any run with `nprod` producers and `ncon` consumers.
     fn check(&self, what: &str, nprod: usize, ncon: usize) {
-        assert_eq!(self.added_sorted(), self.got_sorted(), "{what}: the items put and taken differ");
+        assert_eq!(
+            self.added_sorted(),
+            self.got_sorted(),
+            "{what}: the items put and taken differ"
+        );
         for item in &self.added {
-            assert!(item.len() == 10 && item.bytes().all(|b| b.is_ascii_hexdigit()), "{what}: item {item}");
+            assert!(
+                item.len() == 10 && item.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{what}: item {item}"
+            );
         }
         for n in 0..nprod {
             let who = format!("Producer {n}");
@@ -178,16 +192,31 @@ impl Log {
             let who = format!("Consumer {n}");
             let took = self.items.get(&who).copied().unwrap_or(0);
             // A consumer naps before each item and once more before it is stopped.
-            assert_eq!(self.naps[&who].len(), took + 1, "{what}: {who} took {took} items");
+            assert_eq!(
+                self.naps[&who].len(),
+                took + 1,
+                "{what}: {who} took {took} items"
+            );
         }
         assert_eq!(self.naps.len(), nprod + ncon, "{what}: {:?}", self.naps.keys());
         let floor = f64::from(self.longest_producer());
-        assert!(self.completed >= floor, "{what}: completed in {} < {floor}", self.completed);
+        assert!(
+            self.completed >= floor,
+            "{what}: completed in {} < {floor}",
+            self.completed
+        );
         // Generous: the last consumer may finish a nap of up to 5 after the last item, and
         // short units on a busy machine stretch every timer.
-        assert!(self.completed < 2.0 * (floor + 10.0), "{what}: completed in {}", self.completed);
+        assert!(
+            self.completed < 2.0 * (floor + 10.0),
+            "{what}: completed in {}",
+            self.completed
+        );
         for (item, waited) in &self.got {
-            assert!(*waited >= 0.0 && *waited <= self.completed, "{what}: {item} waited {waited}");
+            assert!(
+                *waited >= 0.0 && *waited <= self.completed,
+                "{what}: {item} waited {waited}"
+            );
         }
     }
 }
@@ -207,7 +236,10 @@ fn every_runtime_puts_the_seeded_items_and_takes_each_once() {
         // With the default seed every runtime (and the Python peer) puts the same items.
         let added = log.added_sorted();
         assert_eq!(added.len(), 14, "{runtime}: {added:?}");
-        assert!(added.contains(&"2ecea7e373".to_owned()) && added.contains(&"818f4d1790".to_owned()));
+        assert!(
+            added.contains(&"2ecea7e373".to_owned())
+                && added.contains(&"818f4d1790".to_owned())
+        );
         match &first {
             None => first = Some(added),
             Some(first) => assert_eq!(&added, first, "{runtime} put other items"),
@@ -219,7 +251,10 @@ fn every_runtime_puts_the_seeded_items_and_takes_each_once() {
 fn fifty_producers_and_fifty_consumers_lose_and_duplicate_nothing() {
     for runtime in RUNTIMES {
         let what = format!("{runtime} -p 50 -c 50");
-        let log = Log::parse(&run(&[runtime, "-p", "50", "-c", "50", "--unit", "4ms", "--seed", "7"]), &what);
+        let log = Log::parse(
+            &run(&[runtime, "-p", "50", "-c", "50", "--unit", "4ms", "--seed", "7"]),
+            &what,
+        );
         log.check(&what, 50, 50);
         assert!(log.added.len() >= 50, "{what}: only {} items", log.added.len());
     }
@@ -228,8 +263,11 @@ fn fifty_producers_and_fifty_consumers_lose_and_duplicate_nothing() {
 #[test]
 fn the_seed_decides_the_items() {
     let items = |seed: &str| {
-        Log::parse(&run(&["tokio", "-p", "3", "-c", "2", "--unit", "2ms", "--seed", seed]), seed)
-            .added_sorted()
+        Log::parse(
+            &run(&["tokio", "-p", "3", "-c", "2", "--unit", "2ms", "--seed", seed]),
+            seed,
+        )
+        .added_sorted()
     };
     assert_eq!(items("1"), items("1"));
     assert_ne!(items("1"), items("2"));
@@ -268,10 +306,17 @@ fn join_and_cancel_stops_at_the_last_item_closing_at_the_next_wake() {
         }
         let log = Log::parse(&run, runtime);
         let (joined, closed) = one_on_one_ends(&log);
-        let expected = if ["tokio", "async-std", "python"].contains(&runtime) { joined } else { closed };
+        let expected = if ["tokio", "async-std", "python"].contains(&runtime) {
+            joined
+        } else {
+            closed
+        };
         // Timers never fire early; on a busy machine they fire late, a little per nap.
         let took = log.completed;
-        assert!(took >= expected - 0.02 && took <= 1.1 * expected + 0.4, "{runtime}: {took}, not {expected}");
+        assert!(
+            took >= expected - 0.02 && took <= 1.1 * expected + 0.4,
+            "{runtime}: {took}, not {expected}"
+        );
     }
 }
 
@@ -291,7 +336,9 @@ fn python_peer_puts_the_same_items_or_is_skipped() {
 /// One bench line: `capacity 100: 2000 items in 0.000121 s, 16.53 M items/s (best of 3)`.
 fn bench_rate(line: &str, capacity: &str, items: u64) -> f64 {
     let prefix = format!("capacity {capacity}: {items} items in ");
-    let rest = line.strip_prefix(&prefix).unwrap_or_else(|| panic!("{line:?} does not start {prefix:?}"));
+    let rest = line
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("{line:?} does not start {prefix:?}"));
     assert!(rest.ends_with(" M items/s (best of 3)"), "{line:?}");
     let seconds = number_after(line, " items in ").unwrap_or_else(|| panic!("{line:?}"));
     let rate = number_after(line, " s, ").unwrap_or_else(|| panic!("{line:?}")) * 1e6;
@@ -300,7 +347,10 @@ fn bench_rate(line: &str, capacity: &str, items: u64) -> f64 {
     // the rate to 10,000 items/s).
     let fastest = items as f64 / (seconds - 0.5e-6).max(1e-9);
     let slowest = items as f64 / (seconds + 0.5e-6);
-    assert!(rate >= slowest - 5_000.0 && rate <= fastest + 5_000.0, "{line:?}: {slowest}..{fastest} items/s");
+    assert!(
+        rate >= slowest - 5_000.0 && rate <= fastest + 5_000.0,
+        "{line:?}: {slowest}..{fastest} items/s"
+    );
     rate
 }
 
@@ -325,7 +375,10 @@ fn bench_runs_every_runtime_with_the_table() {
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
     for label in ["threads", "tokio", "smol", "async-std (legacy)", "futures", "python"] {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     let bench_lines = stdout.lines().filter(|l| l.starts_with("capacity ")).count();
     let python_skipped = stdout.contains("skipped: python3 not found");
@@ -347,12 +400,18 @@ fn timeline_draws_a_row_per_producer_and_consumer() {
     }
     // Every producer puts at least one item; a consumer gets a row once it takes one.
     for who in ["Producer 0", "Producer 1"] {
-        let row =
-            chart.iter().find(|l| l.trim_start().starts_with(who)).unwrap_or_else(|| panic!("{stdout}"));
+        let row = chart
+            .iter()
+            .find(|l| l.trim_start().starts_with(who))
+            .unwrap_or_else(|| panic!("{stdout}"));
         assert!(row.contains('+') && row.contains('-'), "{row}");
     }
-    let consumers: Vec<&String> = chart.iter().filter(|l| l.trim_start().starts_with("Consumer")).collect();
-    assert!(!consumers.is_empty() && consumers.iter().all(|row| row.contains('o')), "{stdout}");
+    let consumers: Vec<&String> =
+        chart.iter().filter(|l| l.trim_start().starts_with("Consumer")).collect();
+    assert!(
+        !consumers.is_empty() && consumers.iter().all(|row| row.contains('o')),
+        "{stdout}"
+    );
     assert!(!chart.iter().any(|l| l.contains("Program")), "{stdout}");
 }
 
@@ -366,9 +425,12 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--bench", "0"]).assert_usage_error("--bench");
     run(&["--bench", "1e6"]).assert_usage_error("--bench");
     run(&["--bench", "10", "-p", "3"]).assert_usage_error("cannot be used with");
-    run(&["rayon"]).assert_usage_error("possible values: threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: threads, tokio, smol, async-std, futures, python",
+    );
     Run::new(BIN, ["-p", "3"]).assert_usage_error("add --edition 2018");
-    Run::new(BIN, ["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
+    Run::new(BIN, ["--edition", "2024"])
+        .assert_usage_error("possible values: 2018, 2025");
 }
 
 #[test]
@@ -376,7 +438,8 @@ fn help_lists_the_flags_and_runtimes() {
     let run = run(&["--help"]);
     assert!(run.success());
     let stdout = run.stdout();
-    for name in ["--nprod", "--ncon", "--bench", "tokio", "async-std", "python", "--unit"] {
+    for name in ["--nprod", "--ncon", "--bench", "tokio", "async-std", "python", "--unit"]
+    {
         assert!(stdout.contains(name), "--help does not mention {name}");
     }
 }
@@ -386,11 +449,17 @@ fn docs_output_is_fresh() {
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     let queued = Run::new(BIN, ["tokio"]);
     assert!(queued.success(), "{}", queued.stderr());
-    check_docs_output_unordered(&root.join("docs/src/outputs/queue.txt"), &queued.stdout());
+    check_docs_output_unordered(
+        &root.join("docs/src/outputs/queue.txt"),
+        &queued.stdout(),
+    );
 
     let one = run(&["tokio", "-p", "2", "-c", "4"]);
     assert!(one.success(), "{}", one.stderr());
-    check_docs_output_unordered(&root.join("docs/src/outputs/queue-2018.txt"), &one.stdout());
+    check_docs_output_unordered(
+        &root.join("docs/src/outputs/queue-2018.txt"),
+        &one.stdout(),
+    );
 
     // The table of a default run (2025); the variants' own lines are left out.
     let all = Run::new(BIN, RUNTIMES);
@@ -418,8 +487,11 @@ fn bench_meets_the_throughput_goal() {
         if run.stdout().starts_with("skipped") {
             panic!("{runtime}: {}", run.stdout());
         }
-        let line =
-            run.lines().into_iter().find(|l| l.starts_with("capacity 100:")).expect("a capacity 100 line");
+        let line = run
+            .lines()
+            .into_iter()
+            .find(|l| l.starts_with("capacity 100:"))
+            .expect("a capacity 100 line");
         at_100.insert(*runtime, bench_rate(&line, "100", ITEMS));
     }
     for (runtime, rate) in &at_100 {
@@ -429,7 +501,11 @@ fn bench_meets_the_throughput_goal() {
     let fastest = at_100.values().copied().fold(0.0, f64::max);
     assert!(fastest >= 10e6, "fastest {:.2} M items/s, the goal is 10", fastest / 1e6);
     for (runtime, rate) in &at_100 {
-        assert!(*rate >= 10.0 * python, "{runtime}: {:.1}x Python, the goal is 10x", rate / python);
+        assert!(
+            *rate >= 10.0 * python,
+            "{runtime}: {:.1}x Python, the goal is 10x",
+            rate / python
+        );
     }
 }
 

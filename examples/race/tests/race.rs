@@ -43,7 +43,11 @@ fn counts(run: &Run) -> Vec<(String, u64, u64)> {
 }
 
 fn lost(counts: &[(String, u64, u64)], how: &str) -> u64 {
-    counts.iter().find(|(h, _, _)| h == how).unwrap_or_else(|| panic!("no {how:?} in {counts:?}")).2
+    counts
+        .iter()
+        .find(|(h, _, _)| h == how)
+        .unwrap_or_else(|| panic!("no {how:?} in {counts:?}"))
+        .2
 }
 
 #[test]
@@ -121,7 +125,11 @@ fn async_tasks_lose_updates_only_with_an_await_between_read_and_write() {
             let hows: Vec<&str> = counts.iter().map(|(h, _, _)| h.as_str()).collect();
             assert_eq!(
                 hows,
-                ["no .await between read and write", "yield_now().await between", mutex.as_str()]
+                [
+                    "no .await between read and write",
+                    "yield_now().await between",
+                    mutex.as_str()
+                ]
             );
             assert_eq!(lost(&counts, "no .await between read and write"), 0, "{runtime}");
             assert_eq!(lost(&counts, &mutex), 0, "{runtime}");
@@ -139,7 +147,11 @@ fn async_tasks_lose_updates_only_with_an_await_between_read_and_write() {
 fn async_tasks_alone_lose_nothing() {
     for runtime in ["tokio", "smol"] {
         let run = run(&[runtime, "--workers", "1", "--increments", "500"]);
-        assert!(counts(&run).iter().all(|(_, _, lost)| *lost == 0), "{runtime}: {}", run.stdout());
+        assert!(
+            counts(&run).iter().all(|(_, _, lost)| *lost == 0),
+            "{runtime}: {}",
+            run.stdout()
+        );
     }
 }
 
@@ -158,8 +170,9 @@ fn python_peer_loses_the_same_updates_or_is_skipped() {
             return;
         }
         // Two sections, threads then tasks, each with its own header line.
-        let split =
-            stdout.find("8 tasks on one thread").unwrap_or_else(|| panic!("no tasks section: {stdout}"));
+        let split = stdout
+            .find("8 tasks on one thread")
+            .unwrap_or_else(|| panic!("no tasks section: {stdout}"));
         let (threads, tasks) = (counts_in(&stdout[..split]), counts_in(&stdout[split..]));
         assert_eq!(lost(&threads, "threading.Lock"), 0);
         assert_eq!(lost(&tasks, "no await between read and write"), 0);
@@ -181,22 +194,36 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--workers", "0"]).assert_usage_error("--workers");
     run(&["--workers", "1001"]).assert_usage_error("--workers");
     run(&["--increments", "0"]).assert_usage_error("--increments");
-    run(&["--increments", "-5"]).assert_usage_error("invalid value '-5' for '--increments");
+    run(&["--increments", "-5"])
+        .assert_usage_error("invalid value '-5' for '--increments");
     run(&["--increments", "ten"]).assert_usage_error("--increments");
-    run(&["processes"]).assert_usage_error("possible values: sync, threads, tokio, smol, rayon, python");
+    run(&["processes"])
+        .assert_usage_error("possible values: sync, threads, tokio, smol, rayon, python");
 }
 
 /// Compiles one of `snippets/*.rs` with rustc, which must refuse it; returns the error text.
 fn compile_error(snippet: &str) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snippets");
-    let out = std::env::temp_dir().join(format!("race-snippet-{}-{snippet}.rmeta", std::process::id()));
-    let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .current_dir(&dir)
-        .args(["--edition", "2024", "--color", "never", "--crate-type", "bin", "--emit", "metadata", "-o"])
-        .arg(&out)
-        .arg(snippet)
-        .output()
-        .expect("cannot run rustc");
+    let out = std::env::temp_dir()
+        .join(format!("race-snippet-{}-{snippet}.rmeta", std::process::id()));
+    let output =
+        Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+            .current_dir(&dir)
+            .args([
+                "--edition",
+                "2024",
+                "--color",
+                "never",
+                "--crate-type",
+                "bin",
+                "--emit",
+                "metadata",
+                "-o",
+            ])
+            .arg(&out)
+            .arg(snippet)
+            .output()
+            .expect("cannot run rustc");
     let _ = std::fs::remove_file(&out);
     assert!(!output.status.success(), "{snippet} compiled: it should not");
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -207,14 +234,21 @@ fn compile_error(snippet: &str) -> String {
 /// than every line; `UPDATE_DOCS=1` rewrites it whole.
 fn check_compile_error(file: &str, stderr: &str, first_line: &str) {
     assert!(stderr.starts_with(first_line), "rustc said: {stderr}");
-    let path: PathBuf = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
+    let path: PathBuf =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, stderr).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, stderr)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         return;
     }
-    let captured = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{} is missing ({e}): run `just docs-outputs`", path.display()));
-    assert!(captured.starts_with(first_line), "{} is stale: run `just docs-outputs`", path.display());
+    let captured = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{} is missing ({e}): run `just docs-outputs`", path.display())
+    });
+    assert!(
+        captured.starts_with(first_line),
+        "{} is stale: run `just docs-outputs`",
+        path.display()
+    );
 }
 
 #[test]
@@ -226,7 +260,10 @@ fn compile_errors_are_the_ones_the_chapter_shows() {
         "error[E0499]: cannot borrow `x` as mutable more than once at a time",
     );
     let stderr = compile_error("cell_across_threads.rs");
-    assert!(stderr.contains("the trait `Sync` is not implemented for `Cell<u64>`"), "{stderr}");
+    assert!(
+        stderr.contains("the trait `Sync` is not implemented for `Cell<u64>`"),
+        "{stderr}"
+    );
     check_compile_error(
         "race-cell-across-threads.txt",
         &stderr,
@@ -237,16 +274,19 @@ fn compile_errors_are_the_ones_the_chapter_shows() {
 /// Debug builds run the docs output with fewer increments (only its shape is compared); the
 /// file itself is written from a release build: `UPDATE_DOCS=1 cargo test --release -p race
 /// docs_output`.
-const DOCS_ARGS: &[&str] = if cfg!(debug_assertions) { &["--increments", "2000"] } else { &[] };
+const DOCS_ARGS: &[&str] =
+    if cfg!(debug_assertions) { &["--increments", "2000"] } else { &[] };
 
 fn check_docs(file: &str, output: &str) {
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs").join(file);
     check_docs_output_release(&path, output);
 }
 
 #[test]
 fn docs_output_is_fresh() {
-    let run = run(&[&["sync", "threads", "tokio", "smol", "rayon"][..], DOCS_ARGS].concat());
+    let run =
+        run(&[&["sync", "threads", "tokio", "smol", "rayon"][..], DOCS_ARGS].concat());
     assert!(run.success(), "{}", run.stderr());
     check_docs("race.txt", &run.stdout());
 }
@@ -263,5 +303,8 @@ fn docs_output_python_is_fresh() {
 
 #[test]
 fn the_runners_defaults_are_each_variants_own() {
-    testing::assert_defaults_are_the_variants(BIN, &["sync", "threads", "tokio", "smol", "rayon"]);
+    testing::assert_defaults_are_the_variants(
+        BIN,
+        &["sync", "threads", "tokio", "smol", "rayon"],
+    );
 }

@@ -55,26 +55,29 @@ macro_rules! editions_of {
 editions_of!(sync, threads, tokio, smol, async_std, futures);
 
 fn main() -> ExitCode {
-    Example::new("rand", "random coroutines racing to beat a threshold: rand.py, 2018 or 2025 (--edition)")
-        .default_unit(Duration::from_millis(100))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
-        .timeline_marks(timeline_mark)
-        // A default run takes 12 to 24 tutorial seconds a row (sync, python); with room to spare.
-        .length(|_: &Args, _: Runtime| 40.0)
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params {
-                unit: cx.unit,
-                seed: cx.seed,
-                color: cx.color,
-                edition: cx.args.edition.into(),
-            };
-            Sync => variants::sync,
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "rand",
+        "random coroutines racing to beat a threshold: rand.py, 2018 or 2025 (--edition)",
+    )
+    .default_unit(Duration::from_millis(100))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/rand.py"))
+    .timeline_marks(timeline_mark)
+    // A default run takes 12 to 24 tutorial seconds a row (sync, python); with room to spare.
+    .length(|_: &Args, _: Runtime| 40.0)
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params {
+            unit: cx.unit,
+            seed: cx.seed,
+            color: cx.color,
+            edition: cx.args.edition.into(),
+        };
+        Sync => variants::sync,
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }
 
 /// `--timeline`: one row per coroutine, `x` for each miss, `.` while it sleeps, `*` when it
@@ -100,9 +103,16 @@ mod tests {
 
     #[test]
     fn timeline_rows_are_coroutines_even_in_colour() {
-        let mark = timeline_mark("\x1b[91mmakerandom(2) == 7 too low; retrying.\x1b[0m").unwrap();
-        assert_eq!(mark, Mark { row: "makerandom(2)".into(), glyph: 'x', fill: Some('.') });
-        assert_eq!(timeline_mark("---> Finished: makerandom(3) == 9").unwrap().glyph, '*');
+        let mark = timeline_mark("\x1b[91mmakerandom(2) == 7 too low; retrying.\x1b[0m")
+            .unwrap();
+        assert_eq!(
+            mark,
+            Mark { row: "makerandom(2)".into(), glyph: 'x', fill: Some('.') }
+        );
+        assert_eq!(
+            timeline_mark("---> Finished: makerandom(3) == 9").unwrap().glyph,
+            '*'
+        );
         assert_eq!(timeline_mark("Initiated makerandom(1).").unwrap().glyph, '>');
         assert_eq!(timeline_mark("r1: 10, r2: 10, r3: 9"), None);
     }

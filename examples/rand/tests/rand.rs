@@ -47,19 +47,29 @@ fn parse(runtime: &str, run: &Run) -> ([Coroutine; 3], Vec<i64>, String) {
 }
 
 /// [`parse`], for a run of the given edition's program.
-fn parse_edition(runtime: &str, run: &Run, edition: u32) -> ([Coroutine; 3], Vec<i64>, String) {
+fn parse_edition(
+    runtime: &str,
+    run: &Run,
+    edition: u32,
+) -> ([Coroutine; 3], Vec<i64>, String) {
     let stdout = run.stdout();
     assert!(!stdout.contains('\x1b'), "{runtime}: colour without a terminal:\n{stdout}");
     let lines = run.lines();
     let mut coroutines: [Coroutine; 3] = Default::default();
     let mut printed = Vec::new();
-    let blank = lines.iter().position(String::is_empty).unwrap_or_else(|| panic!("{runtime}: {stdout}"));
+    let blank = lines
+        .iter()
+        .position(String::is_empty)
+        .unwrap_or_else(|| panic!("{runtime}: {stdout}"));
     for idx in 1..=3_i64 {
-        let mine: Vec<&String> =
-            lines[..blank].iter().filter(|l| l.contains(&format!("makerandom({idx})"))).collect();
+        let mine: Vec<&String> = lines[..blank]
+            .iter()
+            .filter(|l| l.contains(&format!("makerandom({idx})")))
+            .collect();
         let threshold = threshold(edition, idx);
         assert_eq!(*mine[0], format!("Initiated makerandom({idx})."), "{runtime}");
-        let (last, misses) = mine[1..].split_last().unwrap_or_else(|| panic!("{runtime}: {mine:?}"));
+        let (last, misses) =
+            mine[1..].split_last().unwrap_or_else(|| panic!("{runtime}: {mine:?}"));
         let coroutine = &mut coroutines[idx as usize - 1];
         for line in misses {
             let value: i64 = line
@@ -67,7 +77,10 @@ fn parse_edition(runtime: &str, run: &Run, edition: u32) -> ([Coroutine; 3], Vec
                 .and_then(|rest| rest.strip_suffix(" too low; retrying."))
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| panic!("{runtime}: {line:?}"));
-            assert!((0..=threshold).contains(&value), "{runtime}: {line} (threshold {threshold})");
+            assert!(
+                (0..=threshold).contains(&value),
+                "{runtime}: {line} (threshold {threshold})"
+            );
             coroutine.misses.push(value);
         }
         coroutine.result = last
@@ -83,8 +96,11 @@ fn parse_edition(runtime: &str, run: &Run, edition: u32) -> ([Coroutine; 3], Vec
     let counted: usize = coroutines.iter().map(|c| c.misses.len() + 2).sum();
     assert_eq!(counted, blank, "{runtime}: {stdout}");
     for line in &lines[..blank] {
-        let value: Option<i64> =
-            line.rsplit("== ").next().and_then(|v| v.split(' ').next()).and_then(|v| v.parse().ok());
+        let value: Option<i64> = line
+            .rsplit("== ")
+            .next()
+            .and_then(|v| v.split(' ').next())
+            .and_then(|v| v.parse().ok());
         printed.extend(value);
     }
     let [r1, r2, r3] = [0, 1, 2].map(|i| coroutines[i].result);
@@ -93,7 +109,11 @@ fn parse_edition(runtime: &str, run: &Run, edition: u32) -> ([Coroutine; 3], Vec
     let rest = &lines[blank + 2..];
     if matches!(runtime, "threads" | "async-std") {
         assert_eq!(rest.len(), 1, "{runtime}: {rest:?}");
-        assert!(rest[0].contains("can differ from Python's for the same seed"), "{runtime}: {}", rest[0]);
+        assert!(
+            rest[0].contains("can differ from Python's for the same seed"),
+            "{runtime}: {}",
+            rest[0]
+        );
     } else {
         assert!(rest.is_empty(), "{runtime}: {rest:?}");
     }
@@ -109,7 +129,10 @@ fn check_wall(runtime: &str, run: &Run, slept: f64) {
     let wall = run.wall.as_secs_f64() / UNIT_SECS;
     assert!(wall >= slept, "{runtime}: {wall:.2} units, less than the {slept} it slept");
     // Process start-up and exit, in debug builds on a busy machine, count in the margin.
-    assert!(wall <= slept * 1.25 + 5.0, "{runtime}: {wall:.2} units for {slept} units of sleep");
+    assert!(
+        wall <= slept * 1.25 + 5.0,
+        "{runtime}: {wall:.2} units for {slept} units of sleep"
+    );
 }
 
 #[test]
@@ -157,10 +180,23 @@ fn pythons_numbers(runtime: &str) -> Result<(), Vec<String>> {
 }
 
 /// Runs `runtime` with `seed` and `edition` until it prints `expected`, up to five times.
-fn numbers_of(runtime: &str, seed: &str, edition: u32, expected: &str) -> Result<(), Vec<String>> {
+fn numbers_of(
+    runtime: &str,
+    seed: &str,
+    edition: u32,
+    expected: &str,
+) -> Result<(), Vec<String>> {
     let mut seen = Vec::new();
     for _ in 0..5 {
-        let run = run(&[runtime, "--unit", UNIT, "--seed", seed, "--edition", &edition.to_string()]);
+        let run = run(&[
+            runtime,
+            "--unit",
+            UNIT,
+            "--seed",
+            seed,
+            "--edition",
+            &edition.to_string(),
+        ]);
         assert!(run.success(), "{runtime}: {}", run.stderr());
         if runtime == "python" && run.lines() == ["skipped: python3 not found"] {
             return Ok(());
@@ -179,7 +215,9 @@ fn the_editions_differ_in_the_third_threshold_as_python_does() {
     for runtime in SINGLE_THREADED.into_iter().chain(["python"]) {
         for (edition, expected) in [(2018, PYTHON_6_2018), (2025, PYTHON_6_2025)] {
             if let Err(seen) = numbers_of(runtime, "6", edition, expected) {
-                panic!("{runtime} --edition {edition} --seed 6 never printed {expected:?}: {seen:?}");
+                panic!(
+                    "{runtime} --edition {edition} --seed 6 never printed {expected:?}: {seen:?}"
+                );
             }
         }
     }
@@ -237,7 +275,10 @@ fn another_seed_gives_other_numbers() {
 fn colour_follows_what_the_harness_decided() {
     // The harness tells a child that its parent writes to a terminal through this variable.
     let mut command = Command::new(BIN);
-    command.args(["tokio", "--unit", "5ms"]).env("WALKTHROUGH_CHILD", "1").env("WALKTHROUGH_COLOR", "1");
+    command
+        .args(["tokio", "--unit", "5ms"])
+        .env("WALKTHROUGH_CHILD", "1")
+        .env("WALKTHROUGH_COLOR", "1");
     let output = command.output().expect("cannot run rand");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -259,10 +300,15 @@ fn python_peer_colours_only_when_told() {
     let peer = workspace_root(env!("CARGO_MANIFEST_DIR")).join("peers/python/rand.py");
     let colour = |set: &[(&str, &str)]| {
         let mut command = Command::new(&python);
-        command.arg(&peer).args(["--unit", "5ms"]).env_remove("NO_COLOR").env_remove("WALKTHROUGH_COLOR");
+        command
+            .arg(&peer)
+            .args(["--unit", "5ms"])
+            .env_remove("NO_COLOR")
+            .env_remove("WALKTHROUGH_COLOR");
         command.envs(set.iter().copied());
         let output = command.output().expect("cannot run python3");
-        String::from_utf8_lossy(&output.stdout).contains("\x1b[36mInitiated makerandom(1).\x1b[0m")
+        String::from_utf8_lossy(&output.stdout)
+            .contains("\x1b[36mInitiated makerandom(1).\x1b[0m")
     };
     assert!(colour(&[("WALKTHROUGH_COLOR", "1")]));
     assert!(!colour(&[]));
@@ -282,7 +328,8 @@ fn timeline_draws_one_row_per_coroutine() {
             .unwrap_or_else(|| panic!("no row for makerandom({idx}):\n{stdout}"));
         assert!(row.chars().count() <= 80, "too wide: {row:?}");
         assert!(
-            row.contains('.') && row.trim_end().trim_end_matches('|').trim_end().ends_with('*'),
+            row.contains('.')
+                && row.trim_end().trim_end_matches('|').trim_end().ends_with('*'),
             "{stdout}"
         );
     }
@@ -294,7 +341,10 @@ fn the_runners_defaults_are_each_variants_own() {
     // A child whose parent writes to a terminal colours its lines, which its own defaults
     // (stdout is a pipe) would not: it runs `run(params)`.
     let mut command = Command::new(BIN);
-    command.args(["tokio", "--entry"]).env("WALKTHROUGH_CHILD", "1").env("WALKTHROUGH_COLOR", "1");
+    command
+        .args(["tokio", "--entry"])
+        .env("WALKTHROUGH_CHILD", "1")
+        .env("WALKTHROUGH_COLOR", "1");
     let output = command.output().expect("cannot run rand");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "run(params)");
 }
@@ -302,8 +352,9 @@ fn the_runners_defaults_are_each_variants_own() {
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["x"]).assert_usage_error("invalid value 'x'");
-    run(&["rayon"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["--seed", "many"]).assert_usage_error("--seed");
     run(&["7"]).assert_usage_error("invalid value '7'");
@@ -324,7 +375,8 @@ fn docs_output_is_fresh() {
         }
     }
     let run = last.expect("ran at least once");
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/rand.txt");
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/rand.txt");
     check_docs_output(&path, &run.stdout());
 }
 
@@ -340,6 +392,7 @@ fn docs_output_table_is_fresh() {
     let stdout = run.stdout();
     let table = run.table_text();
     assert_eq!(table.lines().count(), 2 + RUST.len(), "{stdout}");
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/rand-table.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/rand-table.txt");
     check_docs_output(&path, &table);
 }

@@ -44,7 +44,13 @@ pub struct Args {
           allow_negative_numbers = true)]
     signal_after: f64,
     /// The signal to send in a run of several runtimes
-    #[arg(long, value_name = "NAME", value_enum, ignore_case = true, default_value = "INT")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_enum,
+        ignore_case = true,
+        default_value = "INT"
+    )]
     signal: SignalName,
 }
 
@@ -53,26 +59,31 @@ fn parse_units(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(units) if (0.0..=60.0).contains(&units) => Ok(units),
         Ok(_) => Err("expected a number of units from 0 to 60".to_owned()),
-        Err(_) => Err(format!("expected a number of units, such as 2 or 0.5, not {text:?}")),
+        Err(_) => {
+            Err(format!("expected a number of units, such as 2 or 0.5, not {text:?}"))
+        }
     }
 }
 
 fn main() -> ExitCode {
-    Example::new("shutdown", "signal handlers for SIGINT and SIGTERM: finish the work in flight, then exit")
-        .default_unit(Duration::from_millis(10))
-        .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/shutdown.py"))
-        // The row of a run of several: the signal, then at most one step of drain. (A run of one
-        // waits for a person, up to the hour.)
-        .length(|args: &Args, _: Runtime| args.signal_after + 3.0)
-        .beside(|_: &Args, single: bool| !single, send_signal)
-        .run(walkthrough::variants! {
-            |cx: Context<Args>| Params { unit: cx.unit };
-            Threads => variants::threads,
-            Tokio => variants::tokio,
-            Smol => variants::smol,
-            AsyncStd => variants::async_std,
-            Futures => variants::futures,
-        })
+    Example::new(
+        "shutdown",
+        "signal handlers for SIGINT and SIGTERM: finish the work in flight, then exit",
+    )
+    .default_unit(Duration::from_millis(10))
+    .python_peer(concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/python/shutdown.py"))
+    // The row of a run of several: the signal, then at most one step of drain. (A run of one
+    // waits for a person, up to the hour.)
+    .length(|args: &Args, _: Runtime| args.signal_after + 3.0)
+    .beside(|_: &Args, single: bool| !single, send_signal)
+    .run(walkthrough::variants! {
+        |cx: Context<Args>| Params { unit: cx.unit };
+        Threads => variants::threads,
+        Tokio => variants::tokio,
+        Smol => variants::smol,
+        AsyncStd => variants::async_std,
+        Futures => variants::futures,
+    })
 }
 
 /// How long the program has to say it is ready.
@@ -81,9 +92,13 @@ const READY_WITHIN: Duration = Duration::from_secs(30);
 /// The runner's stand-in for a person pressing Ctrl+C: waits for the readiness line, sends
 /// the signal `--signal-after` units later, and waits for the program to end.
 fn send_signal(cx: &Context<Args>, watch: &Watch) -> anyhow::Result<Vec<String>> {
-    let ready = watch.wait_for(READY_WITHIN, |line| line.starts_with("pid ").then_some(()));
+    let ready =
+        watch.wait_for(READY_WITHIN, |line| line.starts_with("pid ").then_some(()));
     if ready.is_none() {
-        return Ok(vec![format!("runner: no readiness line within {} s", READY_WITHIN.as_secs())]);
+        return Ok(vec![format!(
+            "runner: no readiness line within {} s",
+            READY_WITHIN.as_secs()
+        )]);
     }
     let ready_at = Instant::now();
     std::thread::sleep(cx.unit.mul_f64(cx.args.signal_after));
@@ -107,5 +122,7 @@ fn send_signal(cx: &Context<Args>, watch: &Watch) -> anyhow::Result<Vec<String>>
     } else {
         "the program was still running 5 s later".to_owned()
     };
-    Ok(vec![format!("runner: sent {name} {after:.2} units after the readiness line; {ended}")])
+    Ok(vec![format!(
+        "runner: sent {name} {after:.2} units after the readiness line; {ended}"
+    )])
 }

@@ -11,7 +11,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use testing::{Run, check_docs_output_unordered, number_after, one_at_a_time, workspace_root};
+use testing::{
+    Run, check_docs_output_unordered, number_after, one_at_a_time, workspace_root,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_shutdown");
 const RUST: [&str; 5] = ["threads", "tokio", "smol", "async-std", "futures"];
@@ -67,7 +69,8 @@ impl Started {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+        let mut child =
+            command.spawn().unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
         let stdout = child.stdout.take().expect("stdout");
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -99,7 +102,10 @@ impl Started {
                     }
                 }
                 Err(_) => {
-                    panic!("{}: no line starting {prefix:?} within {within:?}: {:?}", self.what, self.seen)
+                    panic!(
+                        "{}: no line starting {prefix:?} within {within:?}: {:?}",
+                        self.what, self.seen
+                    )
                 }
             }
         }
@@ -108,7 +114,10 @@ impl Started {
     /// Sends `signal` (INT, TERM) to the whole group, as `kill` from a shell does.
     fn signal_group(&self, signal: &str) -> Instant {
         let group = format!("-{}", self.pid());
-        let status = Command::new("kill").args(["-s", signal, "--", &group]).status().expect("kill runs");
+        let status = Command::new("kill")
+            .args(["-s", signal, "--", &group])
+            .status()
+            .expect("kill runs");
         assert!(status.success(), "{}: kill -s {signal} -- {group} failed", self.what);
         Instant::now()
     }
@@ -122,7 +131,9 @@ impl Started {
                 break status;
             }
             if Instant::now() > deadline {
-                let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.pid())]).status();
+                let _ = Command::new("kill")
+                    .args(["-s", "KILL", "--", &format!("-{}", self.pid())])
+                    .status();
                 let _ = self.child.wait();
                 panic!("{}: still running {within:?} later: {:?}", self.what, self.seen);
             }
@@ -146,7 +157,9 @@ impl Drop for Started {
     /// A check that failed before `finish` leaves no process behind.
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.pid())]).status();
+            let _ = Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{}", self.pid())])
+                .status();
             let _ = self.child.wait();
         }
     }
@@ -162,24 +175,33 @@ fn assert_group_gone(group: u32, what: &str) {
             .filter_map(|entry| {
                 let pid = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
                 let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-                let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+                let fields: Vec<&str> =
+                    stat.rsplit_once(')')?.1.split_whitespace().collect();
                 // state, ppid, pgrp
-                (fields.first() != Some(&"Z") && fields.get(2) == Some(&group.to_string().as_str()))
-                    .then_some(pid)
+                (fields.first() != Some(&"Z")
+                    && fields.get(2) == Some(&group.to_string().as_str()))
+                .then_some(pid)
             })
             .collect();
         if left.is_empty() {
             return;
         }
-        assert!(Instant::now() < deadline, "{what}: processes left in its group: {left:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: processes left in its group: {left:?}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
 
 /// The signals a process catches or ignores, from `/proc/<pid>/status` (`SigCgt`, `SigIgn`).
 fn signal_mask(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
-    let line = status.lines().find_map(|l| l.strip_prefix(field)).unwrap_or_else(|| panic!("no {field}"));
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("/proc/<pid>/status");
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .unwrap_or_else(|| panic!("no {field}"));
     u64::from_str_radix(line.trim(), 16).expect("a hex mask")
 }
 
@@ -201,7 +223,10 @@ fn assert_drained(lines: &[String], what: &str) {
         );
     }
     let last = lines.last().map(String::as_str).unwrap_or_default();
-    assert!(last.starts_with("all tasks stopped ") && last.ends_with(" units later"), "{what}: {lines:?}");
+    assert!(
+        last.starts_with("all tasks stopped ") && last.ends_with(" units later"),
+        "{what}: {lines:?}"
+    );
 }
 
 /// Runs `attempt` up to three times. A busy machine (other builds on both cores) can only make
@@ -244,7 +269,10 @@ fn a_signal_right_at_the_readiness_line_is_handled() {
             assert_eq!(lines[..3], expected, "{what}");
             assert_drained(&lines, &what);
             let took = (ended - sent).as_secs_f64();
-            assert!(took < 2.0 * 0.2 + 0.2, "{what}: exited {took:.3} s after the signal");
+            assert!(
+                took < 2.0 * 0.2 + 0.2,
+                "{what}: exited {took:.3} s after the signal"
+            );
         });
     }
 }
@@ -267,8 +295,14 @@ fn work_in_flight_finishes_its_step_then_the_program_exits_0() {
             assert_eq!(lines[2], "got signal SIGINT: exit", "{what}: {lines:?}");
             assert_drained(&lines, &what);
             for id in 1..=3 {
-                let line = lines.iter().find(|l| l.starts_with(&format!("task {id} "))).expect("a task line");
-                assert!(line.contains(" finished step "), "{what}: task {id} was not in a step: {line}");
+                let line = lines
+                    .iter()
+                    .find(|l| l.starts_with(&format!("task {id} ")))
+                    .expect("a task line");
+                assert!(
+                    line.contains(" finished step "),
+                    "{what}: task {id} was not in a step: {line}"
+                );
             }
             // The three steps end a third of a unit apart: the last one at least 2/3 unit after
             // any moment, so a drain that waited for them takes that long; and it takes no more
@@ -278,8 +312,12 @@ fn work_in_flight_finishes_its_step_then_the_program_exits_0() {
                 took >= 0.5,
                 "{what}: exited {took:.2} units after the signal: it did not wait for the steps"
             );
-            assert!(took * unit < 2.0 * unit + 0.2, "{what}: exited {took:.2} units after the signal");
-            let drained = number_after(lines.last().expect("a last line"), "stopped").expect("units");
+            assert!(
+                took * unit < 2.0 * unit + 0.2,
+                "{what}: exited {took:.2} units after the signal"
+            );
+            let drained = number_after(lines.last().expect("a last line"), "stopped")
+                .expect("units");
             assert!((0.5..=2.0 + 0.2 / unit).contains(&drained), "{what}: {lines:?}");
         });
     }
@@ -307,9 +345,15 @@ fn a_second_signal_during_the_drain_exits_at_once_with_130() {
                 Some("got signal SIGTERM again: exit now"),
                 "{what}"
             );
-            assert!(!lines.iter().any(|l| l.starts_with("all tasks stopped")), "{what}: {lines:?}");
+            assert!(
+                !lines.iter().any(|l| l.starts_with("all tasks stopped")),
+                "{what}: {lines:?}"
+            );
             let took = ended - sent;
-            assert!(took < Duration::from_millis(700), "{what}: exited {took:?} after the second signal");
+            assert!(
+                took < Duration::from_millis(700),
+                "{what}: exited {took:?} after the second signal"
+            );
         });
     }
 }
@@ -318,11 +362,16 @@ fn a_second_signal_during_the_drain_exits_at_once_with_130() {
 fn a_sigint_ignored_by_the_starting_shell_is_handled_all_the_same() {
     // A script started without a terminal runs its background jobs with SIGINT ignored, and
     // a program inherits that. The premise first: `trap "" INT` really passes it on.
-    let probe =
-        Command::new("sh").args(["-c", "trap '' INT; exec cat /proc/self/status"]).output().expect("sh");
+    let probe = Command::new("sh")
+        .args(["-c", "trap '' INT; exec cat /proc/self/status"])
+        .output()
+        .expect("sh");
     let probe = String::from_utf8_lossy(&probe.stdout).into_owned();
     let ignored = probe.lines().find_map(|l| l.strip_prefix("SigIgn:")).expect("SigIgn");
-    assert!(has(u64::from_str_radix(ignored.trim(), 16).expect("hex"), SIGINT), "{probe}");
+    assert!(
+        has(u64::from_str_radix(ignored.trim(), 16).expect("hex"), SIGINT),
+        "{probe}"
+    );
 
     for runtime in runtimes() {
         let what = format!("{runtime} (started with SIGINT ignored)");
@@ -334,8 +383,10 @@ fn a_sigint_ignored_by_the_starting_shell_is_handled_all_the_same() {
         command.args(["-c", &format!("trap '' INT; exec {}", quoted.join(" "))]);
         let mut started = Started::new(command, &what);
         started.wait_for(READY, Duration::from_secs(20));
-        let (caught, ignored) =
-            (signal_mask(started.pid(), "SigCgt:"), signal_mask(started.pid(), "SigIgn:"));
+        let (caught, ignored) = (
+            signal_mask(started.pid(), "SigCgt:"),
+            signal_mask(started.pid(), "SigIgn:"),
+        );
         assert!(
             has(caught, SIGINT) && !has(ignored, SIGINT),
             "{what}: SigCgt {caught:x}, SigIgn {ignored:x}"
@@ -358,7 +409,11 @@ fn without_a_signal_the_program_waits_for_its_hour() {
         let since = Instant::now();
         let (status, ended, lines, stderr) = started.finish(Duration::from_secs(20));
         assert_eq!(status.code(), Some(0), "{what}: {status:?}\n{stderr}");
-        assert!(ended - since >= Duration::from_millis(360), "{what}: ended after {:?}", ended - since);
+        assert!(
+            ended - since >= Duration::from_millis(360),
+            "{what}: ended after {:?}",
+            ended - since
+        );
         assert_eq!(lines[2], "the hour is up: exit", "{what}: {lines:?}");
         assert_drained(&lines, &what);
     }
@@ -386,9 +441,15 @@ fn the_python_docs_version_ends_in_a_runtime_error() {
         started.signal_group(signal);
         let (status, _, lines, stderr) = started.finish(Duration::from_secs(10));
         assert_eq!(status.code(), Some(1), "{what}: {status:?}\n{stderr}");
-        assert_eq!(lines.last().map(String::as_str), Some(format!("got signal SIG{signal}: exit").as_str()));
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some(format!("got signal SIG{signal}: exit").as_str())
+        );
         let last = stderr.trim_end().lines().last().unwrap_or_default();
-        assert_eq!(last, "RuntimeError: Event loop stopped before Future completed.", "{what}: {stderr}");
+        assert_eq!(
+            last, "RuntimeError: Event loop stopped before Future completed.",
+            "{what}: {stderr}"
+        );
         if signal == "INT" {
             // For the chapter: its output, the last line of its traceback, and its status.
             let text = format!(
@@ -396,8 +457,8 @@ fn the_python_docs_version_ends_in_a_runtime_error() {
                 lines.join("\n"),
                 status.code().unwrap_or(-1)
             );
-            let path =
-                workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/shutdown-python-docs.txt");
+            let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/src/outputs/shutdown-python-docs.txt");
             testing::check_docs_output(&path, &text);
         }
     }
@@ -409,15 +470,25 @@ fn a_run_of_several_sends_the_signal_itself() {
     for signal in ["INT", "TERM"] {
         with_retries(signal, || {
             let mut command = Command::new(BIN);
-            command.args(["threads", "tokio", "futures", "--unit", "200ms", "--signal", signal]);
+            command.args([
+                "threads", "tokio", "futures", "--unit", "200ms", "--signal", signal,
+            ]);
             let run = Run::command(command);
             assert!(run.success(), "{}", run.stderr());
             let stdout = run.stdout();
-            assert_eq!(stdout.matches(&format!("got signal SIG{signal}: exit\n")).count(), 3, "{stdout}");
-            let sent: Vec<&str> = stdout.lines().filter(|l| l.starts_with("runner: sent")).collect();
+            assert_eq!(
+                stdout.matches(&format!("got signal SIG{signal}: exit\n")).count(),
+                3,
+                "{stdout}"
+            );
+            let sent: Vec<&str> =
+                stdout.lines().filter(|l| l.starts_with("runner: sent")).collect();
             assert_eq!(sent.len(), 3, "{stdout}");
             for line in sent {
-                assert!(line.starts_with(&format!("runner: sent SIG{signal} ")), "{line}");
+                assert!(
+                    line.starts_with(&format!("runner: sent SIG{signal} ")),
+                    "{line}"
+                );
                 // Sent no sooner than asked; ended within 2 units and 200 ms of it.
                 let after = number_after(line, &format!("SIG{signal}")).expect("units");
                 assert!(after >= 2.0, "{line}");
@@ -462,7 +533,8 @@ fn docs_output_is_fresh() {
     args.extend(["--unit", "100ms"]);
     let run = Run::new(BIN, args);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/shutdown.txt");
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/shutdown.txt");
     check_docs_output_unordered(&path, &run.stdout());
 }
 

@@ -28,11 +28,14 @@ fn collected(run: &Run) -> [Collected; 3] {
     assert_eq!(lines.len(), 3, "expected three lines: {lines:?}");
     ["g", "f", "c"].map(|name| {
         let prefix = format!("{name} = ");
-        let line =
-            lines.iter().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no {name}: {lines:?}"));
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no {name}: {lines:?}"));
         let (list, time) = line[prefix.len()..].split_once(" in ").expect("no ' in '");
         assert!(time.ends_with(" seconds."), "{line}");
-        let seconds = number_after(line, "] in ").unwrap_or_else(|| panic!("no time in {line}"));
+        let seconds =
+            number_after(line, "] in ").unwrap_or_else(|| panic!("no time in {line}"));
         Collected { list: list.to_owned(), seconds }
     })
 }
@@ -52,7 +55,11 @@ fn check_comprehensions(runtime: &str, [g, f, _]: &[Collected; 3]) {
             "{runtime}: {name} took {} units, less than {ITEMS} sleeps",
             it.seconds
         );
-        assert!(it.seconds < ITEMS * 1.5 + 1.0, "{runtime}: {name} took {} units", it.seconds);
+        assert!(
+            it.seconds < ITEMS * 1.5 + 1.0,
+            "{runtime}: {name} took {} units",
+            it.seconds
+        );
     }
 }
 
@@ -65,7 +72,11 @@ fn consuming_a_stream_takes_the_sum_of_its_sleeps_and_gather_does_not() {
         check_comprehensions(runtime, &collected);
         let [g, _, c] = &collected;
         assert_eq!(c.list, G, "{runtime}: c");
-        assert!(c.seconds >= 1.0 - 0.01, "{runtime}: c took {} units, less than one sleep", c.seconds);
+        assert!(
+            c.seconds >= 1.0 - 0.01,
+            "{runtime}: c took {} units, less than one sleep",
+            c.seconds
+        );
         assert!(
             c.seconds < 0.6 * g.seconds,
             "{runtime}: c took {} units against g's {}: the sleeps did not overlap",
@@ -89,7 +100,9 @@ fn sync_has_no_concurrent_form() {
 #[test]
 fn every_variant_collects_the_same_lists_for_any_length() {
     let lists = |run: &Run| -> Vec<String> { collected(run).map(|c| c.list).to_vec() };
-    for (up_to, g, f) in [("0", "[]", "[]"), ("1", "[1]", "[1]"), ("3", "[1, 2, 4]", "[1, 2]")] {
+    for (up_to, g, f) in
+        [("0", "[]", "[]"), ("1", "[1]", "[1]"), ("3", "[1, 2, 4]", "[1, 2]")]
+    {
         for runtime in RUST {
             let run = run(&[runtime, "--unit", "2ms", "--up-to", up_to]);
             assert!(run.success(), "{runtime} --up-to {up_to}: {}", run.stderr());
@@ -99,7 +112,11 @@ fn every_variant_collects_the_same_lists_for_any_length() {
     // The largest power that fits: 2^62, and no overflow on the way.
     let run = run(&["futures", "--unit", "1ms", "--up-to", "63"]);
     assert!(run.success(), "{}", run.stderr());
-    assert!(collected(&run)[2].list.ends_with(", 4611686018427387904]"), "{}", run.stdout());
+    assert!(
+        collected(&run)[2].list.ends_with(", 4611686018427387904]"),
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]
@@ -107,7 +124,11 @@ fn each_edition_collects_its_programs_lists() {
     let editions = [
         (None, "[1, 2, 4, 8, 16]", "[1, 2, 16]"),
         (Some("2025"), "[1, 2, 4, 8, 16]", "[1, 2, 16]"),
-        (Some("2018"), "[1, 2, 4, 8, 16, 32, 64, 128, 256, 512]", "[1, 2, 16, 32, 256, 512]"),
+        (
+            Some("2018"),
+            "[1, 2, 4, 8, 16, 32, 64, 128, 256, 512]",
+            "[1, 2, 16, 32, 256, 512]",
+        ),
     ];
     for runtime in RUST.into_iter().chain(["python"]) {
         for (edition, g, f) in editions {
@@ -141,7 +162,12 @@ fn python_peer_prints_the_same_lines_or_is_skipped() {
     check_comprehensions("python", &collected);
     let [g, _, c] = &collected;
     assert_eq!(c.list, G);
-    assert!(c.seconds < 0.6 * g.seconds, "python: c {} against g {}", c.seconds, g.seconds);
+    assert!(
+        c.seconds < 0.6 * g.seconds,
+        "python: c {} against g {}",
+        c.seconds,
+        g.seconds
+    );
 }
 
 #[test]
@@ -149,9 +175,13 @@ fn all_prints_a_header_per_runtime_and_one_table_row_each() {
     let run = run(&["all", "--unit", "5ms", "--up-to", "4"]);
     assert!(run.success(), "{}", run.stderr());
     let stdout = run.stdout();
-    let expected = ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
+    let expected =
+        ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
     for label in expected {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     // The table leaves out a skipped row (python, when python3 is missing).
     let ran = if testing::python3().is_some() { &expected[..] } else { &expected[..6] };
@@ -173,8 +203,9 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--up-to", "x"]).assert_usage_error("--up-to");
     run(&["--up-to", "-1"]).assert_usage_error("-1");
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
-    run(&["rayon"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--edition", "2019"]).assert_usage_error("possible values: 2018, 2025");
 }
 
@@ -183,7 +214,8 @@ fn docs_output_is_fresh() {
     // The default unit, as `just run streams` uses it.
     let run = run(&RUST);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/streams.txt");
+    let path =
+        workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/streams.txt");
     check_docs_output(&path, &run.stdout());
 }
 
@@ -191,6 +223,7 @@ fn docs_output_is_fresh() {
 fn docs_output_2018_is_fresh() {
     let run = run(&["tokio", "--edition", "2018"]);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/streams-2018.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/streams-2018.txt");
     check_docs_output(&path, &run.stdout());
 }

@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use testing::{
-    Run, check_docs_output, check_docs_output_release, number_after, one_at_a_time, workspace_root,
+    Run, check_docs_output, check_docs_output_release, number_after, one_at_a_time,
+    workspace_root,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_subprocess");
@@ -55,8 +56,12 @@ fn expected_docs_lines(seconds: &str) -> Vec<String> {
 /// `Current date: 2025-06-01 10:11:12.123456`, as Python's `str(datetime.now())` prints it.
 fn is_a_date_line(line: &str) -> bool {
     let Some(date) = line.strip_prefix("Current date: ") else { return false };
-    let shape = date.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect::<String>();
-    shape == "9999-99-99 99:99:99.999999" && date[..4].parse::<u32>().is_ok_and(|y| y >= 2024)
+    let shape = date
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect::<String>();
+    shape == "9999-99-99 99:99:99.999999"
+        && date[..4].parse::<u32>().is_ok_and(|y| y >= 2024)
 }
 
 /// Runs `attempt` up to three times. A busy machine (other builds on both cores) can only make
@@ -89,10 +94,16 @@ fn the_docs_programs_print_the_platforms_output_in_about_one_unit() {
             assert!(is_a_date_line(&lines[8]), "{runtime}: {:?}", lines[8]);
             // One sleep of one unit; the two commands run together (and `ls` takes no time).
             let units = run.wall.as_secs_f64() / 0.25;
-            assert!(units >= 1.0, "{runtime}: took {units:.2} units, less than the sleep");
+            assert!(
+                units >= 1.0,
+                "{runtime}: took {units:.2} units, less than the sleep"
+            );
             // Python starts two interpreters (its own, and get_date's): how long that takes
             // depends on the machine's load far more than on the program.
-            assert!(*runtime == "python" || units < 1.9, "{runtime}: took {units:.2} units");
+            assert!(
+                *runtime == "python" || units < 1.9,
+                "{runtime}: took {units:.2} units"
+            );
         });
     }
 }
@@ -112,8 +123,12 @@ fn the_date_comes_from_a_child_started_from_the_programs_own_executable() {
 fn processes() -> Vec<(u32, u32, String)> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
         let Some((head, rest)) = stat.rsplit_once(')') else { continue };
         let fields: Vec<&str> = rest.split_whitespace().collect();
         if fields.first() == Some(&"Z") {
@@ -134,7 +149,9 @@ fn descendants_named(root: u32, name: &str) -> usize {
     let mut i = 0;
     while i < tree.len() {
         let parent = tree[i];
-        tree.extend(all.iter().filter(|(_, ppid, _)| *ppid == parent).map(|(pid, ..)| *pid));
+        tree.extend(
+            all.iter().filter(|(_, ppid, _)| *ppid == parent).map(|(pid, ..)| *pid),
+        );
         i += 1;
     }
     all.iter().filter(|(pid, _, comm)| comm == name && tree[1..].contains(pid)).count()
@@ -144,7 +161,8 @@ fn descendants_named(root: u32, name: &str) -> usize {
 /// sampled every millisecond until it exits; and its output.
 fn peak_children(mut command: Command, name: &str) -> (usize, Run) {
     let start = Instant::now();
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("it starts");
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("it starts");
     let mut peak = 0;
     while child.try_wait().expect("try_wait").is_none() {
         peak = peak.max(descendants_named(child.id(), name));
@@ -160,8 +178,19 @@ fn count_keeps_at_most_k_children_and_comes_near_the_ideal() {
     for runtime in RUST.iter().skip(1).chain(&["python"]) {
         with_retries(runtime, || {
             let mut command = Command::new(BIN);
-            command.args([runtime, "--count", "24", "--max-running", "6", "--unit", "100ms"]);
-            command.env_remove(walkthrough::CHILD_ENV).env("NO_COLOR", "1").stdin(Stdio::null());
+            command.args([
+                runtime,
+                "--count",
+                "24",
+                "--max-running",
+                "6",
+                "--unit",
+                "100ms",
+            ]);
+            command
+                .env_remove(walkthrough::CHILD_ENV)
+                .env("NO_COLOR", "1")
+                .stdin(Stdio::null());
             let (peak, run) = peak_children(command, "sleep");
             assert!(run.success(), "{runtime}: {}", run.stderr());
             if *runtime == "python" && python_skipped(&run) {
@@ -169,17 +198,29 @@ fn count_keeps_at_most_k_children_and_comes_near_the_ideal() {
             }
             let lines = run.lines();
             assert_eq!(lines.len(), 2, "{runtime}: {lines:?}");
-            assert!(lines[0].starts_with("24 x `true`, at most 6 at a time: "), "{runtime}: {lines:?}");
+            assert!(
+                lines[0].starts_with("24 x `true`, at most 6 at a time: "),
+                "{runtime}: {lines:?}"
+            );
             assert!(lines[0].ends_with(" children/s"), "{runtime}: {lines:?}");
             let prefix = "24 x `sleep 0.1`, at most 6 at a time: ";
-            assert!(lines[1].starts_with(prefix) && lines[1].contains("(ideal 4)"), "{runtime}: {lines:?}");
+            assert!(
+                lines[1].starts_with(prefix) && lines[1].contains("(ideal 4)"),
+                "{runtime}: {lines:?}"
+            );
             let units = number_after(&lines[1], "at a time:").expect("units");
             assert!(units >= 4.0, "{runtime}: {units} units, less than the ideal of 4");
             // Python's child watcher starts a thread per child, and a busy machine slows it down
             // several times over: only the Rust rows are held to the ideal.
-            assert!(*runtime == "python" || units < 6.5, "{runtime}: {units} units for an ideal of 4");
+            assert!(
+                *runtime == "python" || units < 6.5,
+                "{runtime}: {units} units for an ideal of 4"
+            );
             assert!(peak <= 6, "{runtime}: {peak} sleeps at once, more than 6");
-            assert!(peak >= 4, "{runtime}: never more than {peak} sleeps at once: not concurrent");
+            assert!(
+                peak >= 4,
+                "{runtime}: never more than {peak} sleeps at once: not concurrent"
+            );
         });
     }
 }
@@ -187,12 +228,18 @@ fn count_keeps_at_most_k_children_and_comes_near_the_ideal() {
 #[test]
 fn count_on_sync_runs_one_child_at_a_time() {
     let mut command = Command::new(BIN);
-    command.args(["sync", "--count", "6", "--unit", "50ms"]).env("NO_COLOR", "1").stdin(Stdio::null());
+    command
+        .args(["sync", "--count", "6", "--unit", "50ms"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
     let (peak, run) = peak_children(command, "sleep");
     assert!(run.success(), "{}", run.stderr());
     let lines = run.lines();
     assert!(lines[0].starts_with("6 x `true`, one at a time: "), "{lines:?}");
-    assert!(lines[1].starts_with("6 x `sleep 0.05`, one at a time: ") && lines[1].contains("(ideal 6)"));
+    assert!(
+        lines[1].starts_with("6 x `sleep 0.05`, one at a time: ")
+            && lines[1].contains("(ideal 6)")
+    );
     let units = number_after(&lines[1], "at a time:").expect("units");
     assert!(units >= 6.0, "{units} units for six sleeps one after another");
     assert_eq!(peak, 1, "sync had {peak} sleeps at once");
@@ -203,10 +250,16 @@ fn processes_running(args: &[&str]) -> Vec<u32> {
     let wanted: Vec<u8> = args.iter().flat_map(|a| a.bytes().chain([0])).collect();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         if std::fs::read(entry.path().join("cmdline")).is_ok_and(|c| c == wanted) {
-            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-            if stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')) {
+            let stat =
+                std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            if stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+            {
                 found.push(pid);
             }
         }
@@ -234,15 +287,23 @@ fn each_pitfall_is_shown_and_nothing_is_left_running() {
             };
             // A full pipe: reading stdout first is stuck until the timeout kills the child.
             let stuck = line("pipes: stdout read to its end first: ");
-            assert!(stuck.contains(": stuck, killed after ") && stuck.ends_with(", 0 bytes read"), "{stuck}");
+            assert!(
+                stuck.contains(": stuck, killed after ")
+                    && stuck.ends_with(", 0 bytes read"),
+                "{stuck}"
+            );
             let after = number_after(stuck, "killed after").expect("units");
             assert!((1.0..2.0).contains(&after), "{runtime}: {stuck}");
             let both = line("pipes: both read together, stdin closed: ");
             assert!(
-                both.contains(": 1000000 + 1000000 bytes in ") && both.ends_with("exited with 0"),
+                both.contains(": 1000000 + 1000000 bytes in ")
+                    && both.ends_with("exited with 0"),
                 "{both}"
             );
-            assert!(number_after(both, "bytes in").expect("units") < 1.0, "{runtime}: {both}");
+            assert!(
+                number_after(both, "bytes in").expect("units") < 1.0,
+                "{runtime}: {both}"
+            );
 
             // A timed-out child: still running, then a zombie until it is waited for, then gone.
             assert_eq!(
@@ -251,13 +312,18 @@ fn each_pitfall_is_shown_and_nothing_is_left_running() {
             );
             let killed = line("timeout: killed, not waited for: ");
             // asyncio's child watcher reaps every child by itself; nothing else does.
-            let expected = if *runtime == "python" { "/proc/<pid> gone" } else { "a zombie (state Z)" };
+            let expected = if *runtime == "python" {
+                "/proc/<pid> gone"
+            } else {
+                "a zombie (state Z)"
+            };
             assert!(killed.ends_with(expected), "{runtime}: {killed}");
             assert_eq!(
                 line("timeout: waited for: "),
                 "timeout: waited for: exited with -9, /proc/<pid> gone"
             );
-            let dropped = lines.iter().find(|l| l.starts_with("timeout: kill_on_drop(true)"));
+            let dropped =
+                lines.iter().find(|l| l.starts_with("timeout: kill_on_drop(true)"));
             if KILL_ON_DROP.contains(runtime) {
                 assert_eq!(
                     dropped.map(String::as_str),
@@ -268,12 +334,18 @@ fn each_pitfall_is_shown_and_nothing_is_left_running() {
             }
 
             // A grandchild holding the pipe: the capture waits for it; its own group does not.
-            let held = line("grandchild: `sh -c 'sleep 0.194 & echo started'` exited with 0, ");
+            let held =
+                line("grandchild: `sh -c 'sleep 0.194 & echo started'` exited with 0, ");
             let units = number_after(held, "returned after").expect("units");
             assert!((2.0..4.0).contains(&units), "{runtime}: {held}");
-            let fixed = line("grandchild: own process group, the rest stopped when sh exited with 0: ");
+            let fixed = line(
+                "grandchild: own process group, the rest stopped when sh exited with 0: ",
+            );
             // Well before the grandchild's two units (a busy machine can stall it a while).
-            assert!(number_after(fixed, "exited with 0:").expect("units") < 1.5, "{runtime}: {fixed}");
+            assert!(
+                number_after(fixed, "exited with 0:").expect("units") < 1.5,
+                "{runtime}: {fixed}"
+            );
             assert_eq!(
                 lines.len(),
                 if KILL_ON_DROP.contains(runtime) { 8 } else { 7 },
@@ -281,7 +353,11 @@ fn each_pitfall_is_shown_and_nothing_is_left_running() {
             );
 
             for args in [&["sleep", "0.97"][..], &["sleep", "0.194"]] {
-                assert_eq!(processes_running(args), [] as [u32; 0], "{runtime} left {args:?} running");
+                assert_eq!(
+                    processes_running(args),
+                    [] as [u32; 0],
+                    "{runtime} left {args:?} running"
+                );
             }
         });
     }
@@ -292,7 +368,8 @@ fn every_row_ends_in_the_table() {
     let run = run(&["--unit", "50ms"]);
     assert!(run.success(), "{}", run.stderr());
     let rows: Vec<String> = run.table_text().lines().skip(2).map(str::to_owned).collect();
-    let labels = ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
+    let labels =
+        ["sync", "threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
     assert_eq!(rows.len(), labels.len(), "{}", run.stdout());
     for (row, label) in rows.iter().zip(labels) {
         assert!(row.starts_with(label), "row {row:?} is not {label}");
@@ -310,7 +387,8 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--count", "5", "--pitfalls"]).assert_usage_error("--pitfalls");
     run(&["tokyo"]).assert_usage_error("possible values");
     // A run whose rows would take over ten minutes is refused before it starts.
-    run(&["sync", "--count", "20000", "--unit", "1s"]).assert_usage_error("could take up to");
+    run(&["sync", "--count", "20000", "--unit", "1s"])
+        .assert_usage_error("could take up to");
 }
 
 #[test]
@@ -323,7 +401,10 @@ fn docs_output_is_fresh() {
     args.extend(["--pitfalls", "--unit", "200ms"]);
     let run = Run::new(BIN, &args);
     assert!(run.success(), "{}", run.stderr());
-    check_docs_output(&root.join("docs/src/outputs/subprocess-pitfalls.txt"), &run.stdout());
+    check_docs_output(
+        &root.join("docs/src/outputs/subprocess-pitfalls.txt"),
+        &run.stdout(),
+    );
 }
 
 #[test]
@@ -333,7 +414,8 @@ fn docs_output_of_count_is_fresh() {
     args.extend(["--count", "200", "--unit", "20ms"]);
     let run = Run::new(BIN, &args);
     assert!(run.success(), "{}", run.stderr());
-    let path = workspace_root(env!("CARGO_MANIFEST_DIR")).join("docs/src/outputs/subprocess-count.txt");
+    let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/outputs/subprocess-count.txt");
     check_docs_output_release(&path, &run.stdout());
 }
 
@@ -368,7 +450,8 @@ fn goal_many_children_come_near_the_ideal_and_beat_python() {
     };
     let python = rate_of("python").map(|(rate, _)| rate);
     for label in ["threads", "tokio", "smol", "async-std (legacy)", "futures"] {
-        let (rate, units) = rate_of(label).unwrap_or_else(|| panic!("no figures for {label}:\n{stdout}"));
+        let (rate, units) =
+            rate_of(label).unwrap_or_else(|| panic!("no figures for {label}:\n{stdout}"));
         assert!(units <= 32.0 * 1.6, "{label}: 1000 sleeps took {units} units, ideal 32");
         if let Some(python) = python {
             assert!(rate > python, "{label}: {rate} children/s, python {python}");

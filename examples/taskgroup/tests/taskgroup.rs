@@ -32,18 +32,29 @@ fn check(runtime: &str, run: &Run) -> (f64, f64) {
     assert_eq!(lines[5], "", "{runtime}");
     assert_eq!(lines[6], "TaskGroup: the first failure cancels the others", "{runtime}");
     // The two cancelled coroutines say so before the group's error is handled, in either order.
-    let mut cancelled: Vec<&str> =
-        lines[7..9].iter().map(|l| l.split(" cancelled at ").next().unwrap_or("")).collect();
+    let mut cancelled: Vec<&str> = lines[7..9]
+        .iter()
+        .map(|l| l.split(" cancelled at ").next().unwrap_or(""))
+        .collect();
     cancelled.sort_unstable();
     assert_eq!(cancelled, ["coro A", "coro B"], "{runtime}: {lines:?}");
     for line in &lines[7..9] {
-        let at = number_after(line, "cancelled at").unwrap_or_else(|| panic!("{runtime}: {line}"));
-        assert!((0.5..1.0).contains(&at), "{runtime}: {line}: cancelled when C failed, at 0.5");
+        let at = number_after(line, "cancelled at")
+            .unwrap_or_else(|| panic!("{runtime}: {line}"));
+        assert!(
+            (0.5..1.0).contains(&at),
+            "{runtime}: {line}: cancelled when C failed, at 0.5"
+        );
     }
-    assert_eq!(lines[9], "[IndexError handled] (IndexError('Error in coro C'),)", "{runtime}");
+    assert_eq!(
+        lines[9], "[IndexError handled] (IndexError('Error in coro C'),)",
+        "{runtime}"
+    );
     assert!(lines[10].starts_with("1 error after "), "{runtime}: {lines:?}");
-    let gather = number_after(&lines[4], "after").unwrap_or_else(|| panic!("{runtime}: {}", lines[4]));
-    let group = number_after(&lines[10], "after").unwrap_or_else(|| panic!("{runtime}: {}", lines[10]));
+    let gather = number_after(&lines[4], "after")
+        .unwrap_or_else(|| panic!("{runtime}: {}", lines[4]));
+    let group = number_after(&lines[10], "after")
+        .unwrap_or_else(|| panic!("{runtime}: {}", lines[10]));
     (gather, group)
 }
 
@@ -76,7 +87,10 @@ fn all_prints_a_header_per_runtime_and_a_table() {
     let stdout = run.stdout();
     let labels = ["threads", "tokio", "smol", "async-std (legacy)", "futures", "python"];
     for label in labels {
-        assert!(stdout.contains(&format!("── {label} ──")), "no header for {label}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("── {label} ──")),
+            "no header for {label}:\n{stdout}"
+        );
     }
     let rows: Vec<String> = run.table_text().lines().skip(2).map(str::to_owned).collect();
     assert_eq!(rows.len(), labels.len(), "{stdout}");
@@ -84,7 +98,9 @@ fn all_prints_a_header_per_runtime_and_a_table() {
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
-    run(&["sync"]).assert_usage_error("possible values: threads, tokio, smol, async-std, futures, python");
+    run(&["sync"]).assert_usage_error(
+        "possible values: threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--unit", "0"]).assert_usage_error("greater than zero");
     run(&["--edition", "2018"]).assert_usage_error("--edition");
 }
@@ -102,9 +118,15 @@ fn docs_output_is_fresh() {
     assert!(rust.success(), "{}", rust.stderr());
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     // The cancellations come in either order: compare the output as a multiset of lines.
-    check_docs_output_unordered(&root.join("docs/src/outputs/taskgroup.txt"), &rust.stdout());
+    check_docs_output_unordered(
+        &root.join("docs/src/outputs/taskgroup.txt"),
+        &rust.stdout(),
+    );
     let python = run(&["python"]);
     if !python.python_skipped() {
-        check_docs_output_unordered(&root.join("docs/src/outputs/taskgroup-python.txt"), &python.stdout());
+        check_docs_output_unordered(
+            &root.join("docs/src/outputs/taskgroup-python.txt"),
+            &python.stdout(),
+        );
     }
 }

@@ -36,10 +36,9 @@ fn runtimes() -> Vec<&'static str> {
 
 /// The position of the first line that starts with `prefix`.
 fn find(runtime: &str, lines: &[String], prefix: &str) -> usize {
-    lines
-        .iter()
-        .position(|l| l.starts_with(prefix))
-        .unwrap_or_else(|| panic!("{runtime}: no line starting {prefix:?} in\n{}", lines.join("\n")))
+    lines.iter().position(|l| l.starts_with(prefix)).unwrap_or_else(|| {
+        panic!("{runtime}: no line starting {prefix:?} in\n{}", lines.join("\n"))
+    })
 }
 
 /// The time, in units, printed at the end of the first line that starts with `prefix`.
@@ -96,9 +95,15 @@ fn a_spawned_task_starts_at_spawn_on_threads_and_at_the_next_await_on_one() {
             let started = time_of(runtime, &lines, &task);
             if at_once.contains(executor) {
                 // The spawner holds its thread for a whole unit: the task ran meanwhile.
-                assert!(t < s, "{runtime}/{executor}: the task waited for the spawner:\n{lines:?}");
+                assert!(
+                    t < s,
+                    "{runtime}/{executor}: the task waited for the spawner:\n{lines:?}"
+                );
             } else {
-                assert!(t > s, "{runtime}/{executor}: the task ran before the spawner's await:\n{lines:?}");
+                assert!(
+                    t > s,
+                    "{runtime}/{executor}: the task ran before the spawner's await:\n{lines:?}"
+                );
                 assert!(started >= 0.95, "{runtime}/{executor}: started at {started}");
             }
         }
@@ -125,16 +130,33 @@ fn dropping_the_handle_detaches_or_cancels() {
         let finished = lines.iter().position(|l| l.starts_with("drop: task finished"));
         match expected {
             "detach" => {
-                let finished = finished.unwrap_or_else(|| panic!("{runtime}: a detached task should finish"));
-                assert!(finished < find(runtime, &lines, "drop: cleanup ran"), "{runtime}: {lines:?}");
-                assert!(cleanup >= 1.9, "{runtime}: cleanup at {cleanup}, before the task's end");
+                let finished = finished.unwrap_or_else(|| {
+                    panic!("{runtime}: a detached task should finish")
+                });
+                assert!(
+                    finished < find(runtime, &lines, "drop: cleanup ran"),
+                    "{runtime}: {lines:?}"
+                );
+                assert!(
+                    cleanup >= 1.9,
+                    "{runtime}: cleanup at {cleanup}, before the task's end"
+                );
             }
             _ => {
-                assert_eq!(finished, None, "{runtime}: a cancelled task finished:\n{lines:?}");
-                assert!(cleanup >= 0.95, "{runtime}: cleanup at {cleanup}, before the drop");
+                assert_eq!(
+                    finished, None,
+                    "{runtime}: a cancelled task finished:\n{lines:?}"
+                );
+                assert!(
+                    cleanup >= 0.95,
+                    "{runtime}: cleanup at {cleanup}, before the drop"
+                );
             }
         }
-        assert!(lines.last().is_some_and(|l| l.starts_with("drop: spawner done")), "{runtime}: {lines:?}");
+        assert!(
+            lines.last().is_some_and(|l| l.starts_with("drop: spawner done")),
+            "{runtime}: {lines:?}"
+        );
     }
 }
 
@@ -153,9 +175,15 @@ fn cancelling_runs_the_cleanup_before_the_awaiter_hears_of_it() {
         }
         let lines = demo(runtime, "cancel:");
         assert_eq!(lines.len(), 3, "{runtime}: {lines:?}");
-        assert!(lines[0].starts_with("cancel: abort() at") || lines[0].starts_with("cancel: cancel() at"));
+        assert!(
+            lines[0].starts_with("cancel: abort() at")
+                || lines[0].starts_with("cancel: cancel() at")
+        );
         assert!(lines[1].starts_with("cancel: cleanup ran at"), "{runtime}: {lines:?}");
-        assert!(lines[2].starts_with("cancel: awaiting it gave: "), "{runtime}: {lines:?}");
+        assert!(
+            lines[2].starts_with("cancel: awaiting it gave: "),
+            "{runtime}: {lines:?}"
+        );
         assert!(lines[2].ends_with(what), "{runtime}: {lines:?}");
         // It was cancelled after one unit, long before its ten-unit sleep would end.
         let cleanup = time_of(runtime, &lines, "cancel: cleanup ran");
@@ -170,7 +198,11 @@ fn a_panicking_task_reaches_whoever_awaits_it() {
         ("smol", "panic: awaiting it re-raised the panic: \"boom\"", ""),
         ("async-std", "panic: awaiting it re-raised the panic: \"boom\"", ""),
         ("futures", "panic: awaiting it re-raised the panic: \"boom\"", ""),
-        ("python", "panic: awaiting it re-raised the exception: RuntimeError('boom')", ""),
+        (
+            "python",
+            "panic: awaiting it re-raised the exception: RuntimeError('boom')",
+            "",
+        ),
     ];
     for (runtime, starts, ends) in expected {
         if !runtimes().contains(&runtime) {
@@ -178,13 +210,20 @@ fn a_panicking_task_reaches_whoever_awaits_it() {
         }
         let lines = demo(runtime, "panic:");
         let awaited = &lines[find(runtime, &lines, "panic: awaiting it")];
-        assert!(awaited.starts_with(starts) && awaited.ends_with(ends), "{runtime}: {awaited}");
+        assert!(
+            awaited.starts_with(starts) && awaited.ends_with(ends),
+            "{runtime}: {awaited}"
+        );
         // The unobserved failure is seen only by the panic hook (the loop's exception handler).
-        let unobserved = lines.iter().filter(|l| l.contains("nobody awaits this")).count();
+        let unobserved =
+            lines.iter().filter(|l| l.contains("nobody awaits this")).count();
         assert_eq!(unobserved, 1, "{runtime}: {lines:?}");
         let last = lines.last().map(String::as_str).unwrap_or_default();
         if runtime == "futures" {
-            assert_eq!(last, "panic: a later task on that pool: never ran (its only thread died)");
+            assert_eq!(
+                last,
+                "panic: a later task on that pool: never ran (its only thread died)"
+            );
         } else {
             assert!(last.ends_with("carried on"), "{runtime}: {lines:?}");
         }
@@ -201,27 +240,42 @@ fn starting_a_runtime_inside_a_runtime() {
     assert_eq!(lines[2], "nest: Handle::block_on on a spawn_blocking thread: done");
 
     let lines = demo("futures", "nest:");
-    assert!(lines[0].starts_with("nest: block_on inside the executor panicked: cannot execute `LocalPool`"));
+    assert!(lines[0].starts_with(
+        "nest: block_on inside the executor panicked: cannot execute `LocalPool`"
+    ));
 
     // smol and async-std let block_on nest; it deadlocks only on work for this very thread.
-    for (runtime, local) in [("smol", "task of this executor"), ("async-std", "spawn_local task")] {
+    for (runtime, local) in
+        [("smol", "task of this executor"), ("async-std", "spawn_local task")]
+    {
         let lines = demo(runtime, "nest:");
         assert!(lines[0].starts_with("nest: block_on("), "{runtime}: {lines:?}");
         assert!(lines[0].contains("inside a task: done at"), "{runtime}: {lines:?}");
         let deadlock = &lines[find(runtime, &lines, &format!("nest: block_on({local})"))];
         assert!(deadlock.contains("timed out: deadlock"), "{runtime}: {deadlock}");
         let waited = number_after(deadlock, " at ").unwrap_or_default();
-        assert!(waited >= 1.9, "{runtime}: gave up after {waited} units, before its timeout");
+        assert!(
+            waited >= 1.9,
+            "{runtime}: gave up after {waited} units, before its timeout"
+        );
     }
 
     if runtimes().contains(&"python") {
         let lines = demo("python", "nest:");
-        assert!(lines[0].ends_with("asyncio.run() cannot be called from a running event loop"));
-        assert!(lines[1].ends_with("Cannot run the event loop while another loop is running"));
+        assert!(
+            lines[0]
+                .ends_with("asyncio.run() cannot be called from a running event loop")
+        );
+        assert!(
+            lines[1].ends_with("Cannot run the event loop while another loop is running")
+        );
     }
     for runtime in runtimes() {
         let lines = demo(runtime, "nest:");
-        assert!(lines.iter().any(|l| l.starts_with("nest: awaiting instead: done")), "{runtime}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("nest: awaiting instead: done")),
+            "{runtime}"
+        );
     }
 }
 
@@ -241,14 +295,23 @@ fn returning_from_main_with_tasks_running() {
         }
         let lines = demo(runtime, "exit");
         assert!(lines[0].starts_with("exit: main returns at"), "{runtime}: {lines:?}");
-        assert!(!lines.iter().any(|l| l.contains("task finished")), "{runtime}: {lines:?}");
+        assert!(
+            !lines.iter().any(|l| l.contains("task finished")),
+            "{runtime}: {lines:?}"
+        );
         for label in cleaned {
             // At main's return, long before the task's ten-unit sleep would end.
             let cleanup = time_of(runtime, &lines, &format!("{label}: cleanup ran"));
-            assert!((0.95..5.0).contains(&cleanup), "{runtime}: {label} cleaned up at {cleanup}");
+            assert!(
+                (0.95..5.0).contains(&cleanup),
+                "{runtime}: {label} cleaned up at {cleanup}"
+            );
         }
         for label in vanished {
-            assert!(!lines.iter().any(|l| l.starts_with(label)), "{runtime}: {label} cleaned up: {lines:?}");
+            assert!(
+                !lines.iter().any(|l| l.starts_with(label)),
+                "{runtime}: {label} cleaned up: {lines:?}"
+            );
         }
         assert_eq!(lines.len(), 1 + cleaned.len(), "{runtime}: {lines:?}");
     }
@@ -292,7 +355,9 @@ fn task_type(runtime: &str) -> &'static str {
         "tokio" => "tokio::runtime::task::join::JoinHandle<alloc::vec::Vec<u32>>",
         "smol" => "async_task::task::Task<alloc::vec::Vec<u32>>",
         "async-std" => "async_std::task::join_handle::JoinHandle<alloc::vec::Vec<u32>>",
-        "futures" => "futures_util::future::future::remote_handle::RemoteHandle<alloc::vec::Vec<u32>>",
+        "futures" => {
+            "futures_util::future::future::remote_handle::RemoteHandle<alloc::vec::Vec<u32>>"
+        }
         _ => "<class '_asyncio.Task'>",
     }
 }
@@ -330,8 +395,10 @@ fn the_2018_program_asks_after_awaiting_it() {
 
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
-    Run::new(BIN, ["--edition", "2024"]).assert_usage_error("possible values: 2018, 2025");
-    Run::new(BIN, ["threads"]).assert_usage_error("possible values: tokio, smol, async-std, futures, python");
+    Run::new(BIN, ["--edition", "2024"])
+        .assert_usage_error("possible values: 2018, 2025");
+    Run::new(BIN, ["threads"])
+        .assert_usage_error("possible values: tokio, smol, async-std, futures, python");
     Run::new(BIN, ["--unit", "0"]).assert_usage_error("greater than zero");
     Run::new(BIN, ["--unit", "fast"]).assert_usage_error("expected a number");
     Run::new(BIN, ["--tasks", "3"]).assert_usage_error("--tasks");
@@ -340,7 +407,10 @@ fn bad_input_is_a_one_line_error_with_status_2() {
 #[test]
 fn docs_output_is_fresh() {
     // No table: its column widths follow the timings, which vary from run to run.
-    let run = Run::new(BIN, ["tokio", "smol", "async-std", "futures", "--unit", "50ms", "--no-table"]);
+    let run = Run::new(
+        BIN,
+        ["tokio", "smol", "async-std", "futures", "--unit", "50ms", "--no-table"],
+    );
     assert!(run.success(), "{}", run.stderr());
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     check_docs_output(&root.join("docs/src/outputs/tasks.txt"), &run.stdout());
@@ -349,7 +419,10 @@ fn docs_output_is_fresh() {
     let python = Run::new(BIN, ["python", "--unit", "50ms"]);
     assert!(python.success(), "{}", python.stderr());
     if !python.stdout().starts_with("skipped") {
-        check_docs_output(&root.join("docs/src/outputs/tasks-python.txt"), &python.stdout());
+        check_docs_output(
+            &root.join("docs/src/outputs/tasks-python.txt"),
+            &python.stdout(),
+        );
     }
 }
 
@@ -358,10 +431,19 @@ fn docs_output_must_use_warning() {
     // What rustc says about a future that is made and never awaited, for the chapter.
     let dir = std::env::temp_dir().join(format!("tasks-must-use-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let mut rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()));
+    let mut rustc =
+        Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()));
     rustc
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--color", "never"])
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+            "--color",
+            "never",
+        ])
         .arg("--out-dir")
         .arg(&dir)
         .arg("snippets/must_use.rs");
@@ -369,8 +451,14 @@ fn docs_output_must_use_warning() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(output.status.success());
     let warning = String::from_utf8_lossy(&output.stderr);
-    assert!(warning.contains("unused implementer of `Future` that must be used"), "{warning}");
-    assert!(warning.contains("futures do nothing unless you `.await` or poll them"), "{warning}");
+    assert!(
+        warning.contains("unused implementer of `Future` that must be used"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("futures do nothing unless you `.await` or poll them"),
+        "{warning}"
+    );
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
     check_docs_output(&root.join("docs/src/outputs/tasks-must-use.txt"), &warning);
 }

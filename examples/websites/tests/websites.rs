@@ -49,7 +49,10 @@ fn a_site_that_is_not_there_is_a_one_line_error() {
         let run = Run::new(BIN, [runtime, "--site", "http://127.0.0.1:1"]);
         assert_eq!(run.code(), Some(1), "{runtime}: {}", run.stderr());
         let stderr = run.stderr();
-        assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{runtime}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            "{runtime}: {stderr}"
+        );
         assert!(stderr.to_lowercase().contains("refused"), "{runtime}: {stderr}");
     }
 }
@@ -57,8 +60,9 @@ fn a_site_that_is_not_there_is_a_one_line_error() {
 #[test]
 fn bad_input_is_a_one_line_error_with_status_2() {
     let run = |args: &[&str]| Run::new(BIN, args);
-    run(&["rayon"])
-        .assert_usage_error("possible values: sync, threads, tokio, smol, async-std, futures, python");
+    run(&["rayon"]).assert_usage_error(
+        "possible values: sync, threads, tokio, smol, async-std, futures, python",
+    );
     run(&["--site", "ftp://x"]).assert_usage_error("--site");
     run(&["--site", "http://example.com"]).assert_usage_error("must be on this machine");
 }
@@ -85,5 +89,8 @@ fn docs_output_is_fresh() {
     let run = Run::new(BIN, ["tokio", "sync", "--site", site.url(), "--no-table"]);
     assert!(run.success(), "{}", run.stderr());
     let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
-    check_docs_output_unordered(&root.join("docs/src/outputs/websites.txt"), &run.stdout());
+    check_docs_output_unordered(
+        &root.join("docs/src/outputs/websites.txt"),
+        &run.stdout(),
+    );
 }

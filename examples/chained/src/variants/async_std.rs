@@ -2,15 +2,15 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). async-std was discontinued in 2025
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). async-std was discontinued in 2025
 //! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands each chain to a
 //! global pool of worker threads, so a task may move between threads: the generator is
-//! shared as `Arc<Mutex<..>>`, and when two chains wake together, whichever worker gets to
-//! the lock first draws first.
+//! shared as `Arc<Mutex<..>>`, and when two chains wake together, whichever worker gets
+//! to the lock first draws first.
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add async-std && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained async-std`)
@@ -28,23 +28,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -69,7 +71,8 @@ type SharedRng = Arc<Mutex<PyRandom>>;
 
 // ANCHOR: parts
 fn draw(rng: &SharedRng) -> i64 {
-    // A std `Mutex` is fine in async code when, as here, it is never held across an await.
+    // A std `Mutex` is fine in async code when, as here, it is never held across an
+    // await.
     rng.lock().expect("a chain panicked while drawing").randint(0, 10)
 }
 
@@ -114,8 +117,11 @@ fn chained_2018(params: &Params) {
     let rng = Arc::new(Mutex::new(PyRandom::new(params.seed)));
     let start = Instant::now();
     task::block_on(async {
-        let chains: Vec<_> =
-            params.ns.iter().map(|&n| task::spawn(chain(n, Arc::clone(&rng), params.unit))).collect();
+        let chains: Vec<_> = params
+            .ns
+            .iter()
+            .map(|&n| task::spawn(chain(n, Arc::clone(&rng), params.unit)))
+            .collect();
         for chain in chains {
             chain.await;
         }
@@ -140,7 +146,8 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 // ANCHOR: users
 async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
-    let delay = uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay =
+        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     task::sleep(unit.mul_f64(delay)).await;
     let user = User { name: format!("User{user_id}") };
@@ -149,11 +156,17 @@ async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
 }
 
 async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
-    let delay = uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay =
+        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     task::sleep(unit.mul_f64(delay)).await;
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -173,7 +186,9 @@ fn users_2025(params: &Params) {
         let users: Vec<_> = params
             .ns
             .iter()
-            .map(|&id| task::spawn(get_user_with_posts(id, Arc::clone(&rng), params.unit)))
+            .map(|&id| {
+                task::spawn(get_user_with_posts(id, Arc::clone(&rng), params.unit))
+            })
             .collect();
         for user in users {
             user.await;
@@ -206,8 +221,8 @@ async fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers as tasks. Like the original, it prints only the calls,
-/// not the results it collects.
+/// 2018's `phases.py`: three callers as tasks. Like the original, it prints only the
+/// calls, not the results it collects.
 fn phases(unit: Duration) {
     task::block_on(async {
         let callers = ['A', 'B', 'C'].map(|callerid| task::spawn(outer(callerid, unit)));

@@ -2,14 +2,14 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). `join_all` polls all the chains from the one
-//! task `block_on` drives, so the chains may simply borrow the generator (`&RefCell<..>`):
-//! nothing is spawned, nothing needs `'static`, `Rc` or `Arc`. The sleeps come from
-//! `futures-timer`, since an executor alone has no clock.
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). `join_all` polls all the chains
+//! from the one task `block_on` drives, so the chains may simply borrow the generator
+//! (`&RefCell<..>`): nothing is spawned, nothing needs `'static`, `Rc` or `Arc`. The
+//! sleeps come from `futures-timer`, since an executor alone has no clock.
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add futures futures-timer && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained futures`)
@@ -28,23 +28,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -107,7 +109,9 @@ pub fn run(params: Params) {
 fn chained_2018(params: &Params) {
     let rng = RefCell::new(PyRandom::new(params.seed));
     let start = Instant::now();
-    futures::executor::block_on(join_all(params.ns.iter().map(|&n| chain(n, &rng, params.unit))));
+    futures::executor::block_on(join_all(
+        params.ns.iter().map(|&n| chain(n, &rng, params.unit)),
+    ));
     let took = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
     println!("Program finished in {took:.2} seconds.");
 }
@@ -140,8 +144,13 @@ async fn fetch_posts(user: &User, rng: &RefCell<PyRandom>, unit: Duration) {
     let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     Delay::new(unit.mul_f64(delay)).await;
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -186,8 +195,8 @@ async fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers, joined. Like the original, it prints only the calls, not
-/// the results it collects.
+/// 2018's `phases.py`: three callers, joined. Like the original, it prints only the
+/// calls, not the results it collects.
 fn phases(unit: Duration) {
     let callers = ['A', 'B', 'C'].map(|callerid| outer(callerid, unit));
     let _results = futures::executor::block_on(join_all(callers));

@@ -2,14 +2,14 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). A `LocalExecutor` runs every chain's task on
-//! this thread, so the chains share the generator as an `Rc<RefCell<..>>`. smol's timers keep
-//! their exact deadlines (no rounding), so chains that wake "together" wake in the order
-//! their deadlines fall, as on asyncio's loop.
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). A `LocalExecutor` runs every
+//! chain's task on this thread, so the chains share the generator as an
+//! `Rc<RefCell<..>>`. smol's timers keep their exact deadlines (no rounding), so chains
+//! that wake "together" wake in the order their deadlines fall, as on asyncio's loop.
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add smol && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained smol`)
@@ -28,23 +28,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -110,8 +112,11 @@ fn chained_2018(params: &Params) {
     let start = Instant::now();
     let executor = LocalExecutor::new();
     smol::block_on(executor.run(async {
-        let chains: Vec<_> =
-            params.ns.iter().map(|&n| executor.spawn(chain(n, Rc::clone(&rng), params.unit))).collect();
+        let chains: Vec<_> = params
+            .ns
+            .iter()
+            .map(|&n| executor.spawn(chain(n, Rc::clone(&rng), params.unit)))
+            .collect();
         // Dropping a smol task cancels it: await every one.
         for chain in chains {
             chain.await;
@@ -149,8 +154,13 @@ async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
     let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     Timer::after(unit.mul_f64(delay)).await;
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -171,7 +181,9 @@ fn users_2025(params: &Params) {
         let users: Vec<_> = params
             .ns
             .iter()
-            .map(|&id| executor.spawn(get_user_with_posts(id, Rc::clone(&rng), params.unit)))
+            .map(|&id| {
+                executor.spawn(get_user_with_posts(id, Rc::clone(&rng), params.unit))
+            })
             .collect();
         for user in users {
             user.await;
@@ -204,12 +216,13 @@ async fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers as tasks. Like the original, it prints only the calls,
-/// not the results it collects.
+/// 2018's `phases.py`: three callers as tasks. Like the original, it prints only the
+/// calls, not the results it collects.
 fn phases(unit: Duration) {
     let executor = LocalExecutor::new();
     smol::block_on(executor.run(async {
-        let callers = ['A', 'B', 'C'].map(|callerid| executor.spawn(outer(callerid, unit)));
+        let callers =
+            ['A', 'B', 'C'].map(|callerid| executor.spawn(outer(callerid, unit)));
         let mut _results = Vec::new();
         for caller in callers {
             _results.push(caller.await);

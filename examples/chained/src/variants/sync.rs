@@ -2,13 +2,13 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). Each chain still runs part1 and then part2,
-//! but the chains also run one after another, so the program takes the sum of every sleep.
-//! With one caller at a time, the generator is a plain `&mut` borrow.
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). Each chain still runs part1 and
+//! then part2, but the chains also run one after another, so the program takes the sum of
+//! every sleep. With one caller at a time, the generator is a plain `&mut` borrow.
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained sync`)
@@ -25,23 +25,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -139,8 +141,13 @@ fn fetch_posts(user: &User, rng: &mut PyRandom, unit: Duration) {
     let delay = uniform(rng, 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     thread::sleep(unit.mul_f64(delay));
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -186,9 +193,10 @@ fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers, each through both phases. Like the original, it prints
-/// only the calls, not the results it collects.
+/// 2018's `phases.py`: three callers, each through both phases. Like the original, it
+/// prints only the calls, not the results it collects.
 fn phases(unit: Duration) {
-    let _results: Vec<_> = ['A', 'B', 'C'].into_iter().map(|callerid| outer(callerid, unit)).collect();
+    let _results: Vec<_> =
+        ['A', 'B', 'C'].into_iter().map(|callerid| outer(callerid, unit)).collect();
 }
 // ANCHOR_END: phases

@@ -2,14 +2,15 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). Inside a thread, part1 and part2 are plain
-//! calls: a blocking call already "awaits". The chains overlap because the OS runs another
-//! thread while one sleeps; they share the generator through a `Mutex`, borrowed by scoped
-//! threads, and which thread locks it first when two wake together is up to the OS.
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). Inside a thread, part1 and part2
+//! are plain calls: a blocking call already "awaits". The chains overlap because the OS
+//! runs another thread while one sleeps; they share the generator through a `Mutex`,
+//! borrowed by scoped threads, and which thread locks it first when two wake together is
+//! up to the OS.
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained threads`)
@@ -28,23 +29,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -114,8 +117,8 @@ fn chained_2018(params: &Params) -> io::Result<()> {
     thread::scope(|scope| {
         for &n in &params.ns {
             let rng = &rng;
-            // `Builder::spawn_scoped` reports a failed spawn (too many threads) as an error;
-            // `scope.spawn` would panic.
+            // `Builder::spawn_scoped` reports a failed spawn (too many threads) as an
+            // error; `scope.spawn` would panic.
             thread::Builder::new()
                 .name(format!("chain-{n}"))
                 .spawn_scoped(scope, move || chain(n, rng, params.unit))?;
@@ -143,7 +146,8 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 // ANCHOR: users
 fn fetch_user(user_id: u32, rng: &Mutex<PyRandom>, unit: Duration) -> User {
-    let delay = uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay =
+        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     thread::sleep(unit.mul_f64(delay));
     let user = User { name: format!("User{user_id}") };
@@ -152,11 +156,17 @@ fn fetch_user(user_id: u32, rng: &Mutex<PyRandom>, unit: Duration) -> User {
 }
 
 fn fetch_posts(user: &User, rng: &Mutex<PyRandom>, unit: Duration) {
-    let delay = uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay =
+        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     thread::sleep(unit.mul_f64(delay));
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -177,7 +187,9 @@ fn users_2025(params: &Params) -> io::Result<()> {
             let rng = &rng;
             thread::Builder::new()
                 .name(format!("user-{user_id}"))
-                .spawn_scoped(scope, move || get_user_with_posts(user_id, rng, params.unit))?;
+                .spawn_scoped(scope, move || {
+                    get_user_with_posts(user_id, rng, params.unit)
+                })?;
         }
         Ok::<_, io::Error>(())
     })?;
@@ -209,13 +221,16 @@ fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers on three threads. Like the original, it prints only the
-/// calls, not the results it collects.
+/// 2018's `phases.py`: three callers on three threads. Like the original, it prints only
+/// the calls, not the results it collects.
 fn phases(unit: Duration) -> io::Result<()> {
     thread::scope(|scope| {
         let mut callers = Vec::new();
         for callerid in ['A', 'B', 'C'] {
-            callers.push(thread::Builder::new().spawn_scoped(scope, move || outer(callerid, unit))?);
+            callers.push(
+                thread::Builder::new()
+                    .spawn_scoped(scope, move || outer(callerid, unit))?,
+            );
         }
         let _results: Vec<_> = callers.into_iter().map(|caller| caller.join()).collect();
         Ok(())

@@ -2,16 +2,16 @@
 //!
 //! Pairs with "Chaining Coroutines" (under "Async IO Design Patterns") in Real Python's
 //! "Async IO in Python: A Complete Walkthrough" (2018: `chained.py`, and `phases.py` with
-//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough" (2025:
-//! `fetch_user` then `fetch_posts`, per user). Like `asyncio.gather`, which wraps each
-//! coroutine in a task, each chain is spawned as its own task. The runtime is the
+//! `phases`) and with "Coroutine Chaining" in "Python's asyncio: A Hands-On Walkthrough"
+//! (2025: `fetch_user` then `fetch_posts`, per user). Like `asyncio.gather`, which wraps
+//! each coroutine in a task, each chain is spawned as its own task. The runtime is the
 //! current-thread flavour with a `LocalSet`: every task runs on this one thread, as on
 //! asyncio's loop, so they can share the generator as a plain `Rc<RefCell<..>>` (the
-//! multi-thread flavour would need `Arc<Mutex<..>>`, and which worker draws first when two
-//! chains wake together would be up to the workers).
+//! multi-thread flavour would need `Arc<Mutex<..>>`, and which worker draws first when
+//! two chains wake together would be up to the workers).
 //!
-//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate is the
-//! drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the sleeps are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,time && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run chained tokio`)
@@ -31,23 +31,25 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user ids.
+    /// The chains to run, by number (the 2018 tutorial runs 9 6 3), or in 2025 the user
+    /// ids.
     pub ns: Vec<u32>,
     /// Which edition's program runs.
     pub edition: Edition,
-    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the edition.
+    /// Run the 2018 edition's `phases.py` instead (callers A, B and C), whatever the
+    /// edition.
     pub phases: bool,
 }
 
-/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run chained --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`, sleeping
-    /// `randint(0, 10)` seconds each.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `part1` then `part2`,
+    /// sleeping `randint(0, 10)` seconds each.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then `fetch_posts`,
-    /// sleeping `uniform(0.5, 2.0)` seconds each.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `fetch_user` then
+    /// `fetch_posts`, sleeping `uniform(0.5, 2.0)` seconds each.
     Y2025,
 }
 
@@ -72,7 +74,8 @@ type SharedRng = Rc<RefCell<PyRandom>>;
 
 // ANCHOR: parts
 async fn part1(n: u32, rng: &SharedRng, unit: Duration) -> String {
-    // The borrow ends with the statement: no `RefCell` borrow is ever held across an await.
+    // The borrow ends with the statement: no `RefCell` borrow is ever held across an
+    // await.
     let i = rng.borrow_mut().randint(0, 10);
     println!("part1({n}) sleeping for {i} seconds.");
     sleep(unit * i as u32).await;
@@ -162,8 +165,13 @@ async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
     let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     sleep(unit.mul_f64(delay)).await;
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    println!("Post coro: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name);
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    println!(
+        "Post coro: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    );
     for post in &posts {
         println!(" - {post}");
     }
@@ -185,7 +193,13 @@ async fn users_2025(params: Params) -> Result<(), JoinError> {
             let users: Vec<_> = params
                 .ns
                 .iter()
-                .map(|&id| task::spawn_local(get_user_with_posts(id, Rc::clone(&rng), params.unit)))
+                .map(|&id| {
+                    task::spawn_local(get_user_with_posts(
+                        id,
+                        Rc::clone(&rng),
+                        params.unit,
+                    ))
+                })
                 .collect();
             for user in users {
                 user.await?;
@@ -221,9 +235,9 @@ async fn outer(callerid: char, unit: Duration) -> (String, String) {
     (r1, r2)
 }
 
-/// 2018's `phases.py`: three callers, each a task, as `gather` makes them; tasks that wake
-/// together run in the order their timers fire (`join!` would rotate which it polls first).
-/// Like the original, it prints only the calls, not the results it collects.
+/// 2018's `phases.py`: three callers, each a task, as `gather` makes them; tasks that
+/// wake together run in the order their timers fire (`join!` would rotate which it polls
+/// first). Like the original, it prints only the calls, not the results it collects.
 #[tokio::main(flavor = "current_thread")]
 async fn phases(unit: Duration) -> Result<(), JoinError> {
     let callers = ['A', 'B', 'C'].map(|callerid| tokio::spawn(outer(callerid, unit)));

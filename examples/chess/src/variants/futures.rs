@@ -2,11 +2,11 @@
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
 //! Python: A Complete Walkthrough". `futures::lock::Mutex` promises no order among its
-//! waiters, so instead of a lock the master is a task of her own that serves requests from a
-//! channel, first come first served: a loop can only make one move at a time. She and her
-//! boards share a `LocalPool`, one thread, like asyncio's loop; with `--masters K` each master
-//! runs her own pool with her share of the boards, on a thread of its own. The sleeps come
-//! from `futures-timer`.
+//! waiters, so instead of a lock the master is a task of her own that serves requests
+//! from a channel, first come first served: a loop can only make one move at a time. She
+//! and her boards share a `LocalPool`, one thread, like asyncio's loop; with `--masters
+//! K` each master runs her own pool with her share of the boards, on a thread of its own.
+//! The sleeps come from `futures-timer`.
 //!
 //! Dependencies: `cargo add anyhow futures futures-timer`
 //! Run: `cargo run --release` (in this repository: `just run chess futures`, add `--masters 2` for two masters)
@@ -34,13 +34,13 @@ pub struct Params {
     pub moves: u32,
     /// How long her move takes, in tutorial seconds: her own work.
     pub her_move: u32,
-    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she is
-    /// concerned.
+    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she
+    /// is concerned.
     pub reply: u32,
     /// Masters playing at once; board `b` is played by master `(b - 1) % masters`.
     pub masters: usize,
-    /// Print a line for every move and every reply, not only when a game ends (always on when
-    /// the exhibition has at most 100 moves in all).
+    /// Print a line for every move and every reply, not only when a game ends (always on
+    /// when the exhibition has at most 100 moves in all).
     pub each_move: bool,
 }
 
@@ -92,9 +92,9 @@ impl Params {
         Ok(())
     }
 
-    /// The exhibition's ideal length in tutorial seconds, board to board: each master plays her
-    /// share of the boards in rounds, and a round lasts her moves round her share or one move
-    /// and its reply, whichever is longer (the chapter works it out).
+    /// The exhibition's ideal length in tutorial seconds, board to board: each master
+    /// plays her share of the boards in rounds, and a round lasts her moves round her
+    /// share or one move and its reply, whichever is longer (the chapter works it out).
     pub fn ideal(&self) -> u64 {
         let (her_move, reply) = (u64::from(self.her_move), u64::from(self.reply));
         let share = self.opponents.div_ceil(self.masters) as u64;
@@ -103,12 +103,17 @@ impl Params {
     }
 }
 
-/// Plays the exhibition: says what it is, plays it, and compares its length with the ideal.
+/// Plays the exhibition: says what it is, plays it, and compares its length with the
+/// ideal.
 pub fn run(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let total_moves = params.opponents as u64 * u64::from(params.moves);
     let params = Params { each_move: params.each_move || total_moves <= 100, ..params };
-    let masters = if params.masters > 1 { format!(", {} masters", params.masters) } else { String::new() };
+    let masters = if params.masters > 1 {
+        format!(", {} masters", params.masters)
+    } else {
+        String::new()
+    };
     println!(
         "simultaneous exhibition: {} boards, {} moves each{masters}; her move {} s, a reply {} s \
          (1 s = {:?})",
@@ -126,7 +131,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 }
 
 /// Her move is her own work: she thinks until it is made (a busy loop stands in for the
-/// thinking, timed by the monotonic clock). It holds the thread, as her thinking holds her.
+/// thinking, timed by the monotonic clock). It holds the thread, as her thinking holds
+/// her.
 fn think(how_long: Duration) {
     let done = Instant::now() + how_long;
     while Instant::now() < done {
@@ -135,8 +141,8 @@ fn think(how_long: Duration) {
 }
 
 // ANCHOR: master
-/// Lets every other task that is ready run once before this one goes on. (`futures` has no
-/// `yield_now`; this is all there is to one: wake yourself, and say "not yet" once.)
+/// Lets every other task that is ready run once before this one goes on. (`futures` has
+/// no `yield_now`; this is all there is to one: wake yourself, and say "not yet" once.)
 async fn yield_now() {
     let mut yielded = false;
     future::poll_fn(|cx| {
@@ -167,19 +173,27 @@ async fn master(mut requests: mpsc::UnboundedReceiver<Request>, params: Params) 
         }
         // The board only goes away once its game is over, which needs this answer.
         let _ = done.send(());
-        // Before the next move, let the board she has just answered start its opponent's clock
-        // (and let boards whose opponents have replied get in line): without this, they would
-        // wait until she ran out of requests, and she would then wait for them.
+        // Before the next move, let the board she has just answered start its opponent's
+        // clock (and let boards whose opponents have replied get in line): without this,
+        // they would wait until she ran out of requests, and she would then wait for
+        // them.
         yield_now().await;
     }
 }
 // ANCHOR_END: master
 
 // ANCHOR: game
-async fn play_game(board: usize, master: mpsc::UnboundedSender<Request>, params: Params, start: Instant) {
+async fn play_game(
+    board: usize,
+    master: mpsc::UnboundedSender<Request>,
+    params: Params,
+    start: Instant,
+) {
     for number in 1..=params.moves {
         let (done, made) = oneshot::channel();
-        master.unbounded_send(Request { board, number, done }).expect("she stays until the last game ends");
+        master
+            .unbounded_send(Request { board, number, done })
+            .expect("she stays until the last game ends");
         made.await.expect("she answers every request");
         Delay::new(params.unit * params.reply).await;
         if params.each_move {
@@ -187,19 +201,25 @@ async fn play_game(board: usize, master: mpsc::UnboundedSender<Request>, params:
         }
     }
     let at = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    println!("board {board}: game over after {} moves, at {at:.1} tutorial s", params.moves);
+    println!(
+        "board {board}: game over after {} moves, at {at:.1} tutorial s",
+        params.moves
+    );
 }
 // ANCHOR_END: game
 
 // ANCHOR: main
-/// One master and her share of the boards (every `masters`-th, from `first`), on this thread.
+/// One master and her share of the boards (every `masters`-th, from `first`), on this
+/// thread.
 fn play_share(first: usize, params: Params, start: Instant) -> io::Result<()> {
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
     let (door, requests) = mpsc::unbounded();
     spawner.spawn_local(master(requests, params)).map_err(io::Error::other)?;
     for board in (first..=params.opponents).step_by(params.masters) {
-        spawner.spawn_local(play_game(board, door.clone(), params, start)).map_err(io::Error::other)?;
+        spawner
+            .spawn_local(play_game(board, door.clone(), params, start))
+            .map_err(io::Error::other)?;
     }
     // Only the boards hold the door now: when the last game ends, she leaves.
     drop(door);
@@ -211,7 +231,8 @@ fn play_share(first: usize, params: Params, start: Instant) -> io::Result<()> {
 fn play(params: Params) -> io::Result<Duration> {
     let start = Instant::now();
     thread::scope(|scope| {
-        // A master thinking keeps a thread busy: K masters need K threads to think at once.
+        // A master thinking keeps a thread busy: K masters need K threads to think at
+        // once.
         let others = (2..=params.masters)
             .map(|first| {
                 thread::Builder::new()

@@ -1,4 +1,5 @@
-//! One file per runtime. Each is self-contained: copy it, swap `Params` for your own values.
+//! One file per runtime. Each is self-contained: copy it, swap `Params` for your own
+//! values.
 
 pub mod async_std;
 pub mod futures;

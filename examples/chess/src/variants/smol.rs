@@ -1,11 +1,11 @@
 //! `chess` on smol: a task per board, the master behind an async-lock `Mutex`.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
-//! Python: A Complete Walkthrough". The same shape as tokio's, assembled from smol's parts:
-//! an `Executor`, `smol::lock::Mutex` (it wakes waiters oldest first, and one passed over for
-//! 0.5 ms forces strict turns) and `smol::Timer`. One master runs the executor on this
-//! thread; with `--masters K`, K - 1 more threads run it too, so that K masters can think at
-//! once.
+//! Python: A Complete Walkthrough". The same shape as tokio's, assembled from smol's
+//! parts: an `Executor`, `smol::lock::Mutex` (it wakes waiters oldest first, and one
+//! passed over for 0.5 ms forces strict turns) and `smol::Timer`. One master runs the
+//! executor on this thread; with `--masters K`, K - 1 more threads run it too, so that K
+//! masters can think at once.
 //!
 //! Dependencies: `cargo add anyhow smol`
 //! Run: `cargo run --release` (in this repository: `just run chess smol`, add `--masters 2` for two masters)
@@ -30,13 +30,13 @@ pub struct Params {
     pub moves: u32,
     /// How long her move takes, in tutorial seconds: her own work.
     pub her_move: u32,
-    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she is
-    /// concerned.
+    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she
+    /// is concerned.
     pub reply: u32,
     /// Masters playing at once; board `b` is played by master `(b - 1) % masters`.
     pub masters: usize,
-    /// Print a line for every move and every reply, not only when a game ends (always on when
-    /// the exhibition has at most 100 moves in all).
+    /// Print a line for every move and every reply, not only when a game ends (always on
+    /// when the exhibition has at most 100 moves in all).
     pub each_move: bool,
 }
 
@@ -88,9 +88,9 @@ impl Params {
         Ok(())
     }
 
-    /// The exhibition's ideal length in tutorial seconds, board to board: each master plays her
-    /// share of the boards in rounds, and a round lasts her moves round her share or one move
-    /// and its reply, whichever is longer (the chapter works it out).
+    /// The exhibition's ideal length in tutorial seconds, board to board: each master
+    /// plays her share of the boards in rounds, and a round lasts her moves round her
+    /// share or one move and its reply, whichever is longer (the chapter works it out).
     pub fn ideal(&self) -> u64 {
         let (her_move, reply) = (u64::from(self.her_move), u64::from(self.reply));
         let share = self.opponents.div_ceil(self.masters) as u64;
@@ -99,12 +99,17 @@ impl Params {
     }
 }
 
-/// Plays the exhibition: says what it is, plays it, and compares its length with the ideal.
+/// Plays the exhibition: says what it is, plays it, and compares its length with the
+/// ideal.
 pub fn run(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let total_moves = params.opponents as u64 * u64::from(params.moves);
     let params = Params { each_move: params.each_move || total_moves <= 100, ..params };
-    let masters = if params.masters > 1 { format!(", {} masters", params.masters) } else { String::new() };
+    let masters = if params.masters > 1 {
+        format!(", {} masters", params.masters)
+    } else {
+        String::new()
+    };
     println!(
         "simultaneous exhibition: {} boards, {} moves each{masters}; her move {} s, a reply {} s \
          (1 s = {:?})",
@@ -122,7 +127,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 }
 
 /// Her move is her own work: she thinks until it is made (a busy loop stands in for the
-/// thinking, timed by the monotonic clock). It holds the thread, as her thinking holds her.
+/// thinking, timed by the monotonic clock). It holds the thread, as her thinking holds
+/// her.
 fn think(how_long: Duration) {
     let done = Instant::now() + how_long;
     while Instant::now() < done {
@@ -146,7 +152,10 @@ async fn play_game(board: usize, master: &Mutex<()>, params: Params, start: Inst
         }
     }
     let at = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    println!("board {board}: game over after {} moves, at {at:.1} tutorial s", params.moves);
+    println!(
+        "board {board}: game over after {} moves, at {at:.1} tutorial s",
+        params.moves
+    );
 }
 // ANCHOR_END: game
 
@@ -186,7 +195,8 @@ fn play(params: Params) -> io::Result<Duration> {
     thread::scope(|scope| {
         // Dropped when this closure returns, however it returns: the helpers then stop.
         let _stop = stop;
-        // A master thinking keeps a thread busy: K masters need K threads to think at once.
+        // A master thinking keeps a thread busy: K masters need K threads to think at
+        // once.
         for n in 1..params.masters {
             thread::Builder::new()
                 .name(format!("smol-{n}"))

@@ -1,8 +1,9 @@
 //! `chess` one board at a time: the baseline.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
-//! Python: A Complete Walkthrough". She plays a whole game before she sits down at the next
-//! board, so every reply is time she spends standing still: 24 games of 30 minutes, 12 hours.
+//! Python: A Complete Walkthrough". She plays a whole game before she sits down at the
+//! next board, so every reply is time she spends standing still: 24 games of 30 minutes,
+//! 12 hours.
 //!
 //! Dependencies: `cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run chess sync`)
@@ -23,13 +24,13 @@ pub struct Params {
     pub moves: u32,
     /// How long her move takes, in tutorial seconds: her own work.
     pub her_move: u32,
-    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she is
-    /// concerned.
+    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she
+    /// is concerned.
     pub reply: u32,
     /// Masters playing at once; board `b` is played by master `(b - 1) % masters`.
     pub masters: usize,
-    /// Print a line for every move and every reply, not only when a game ends (always on when
-    /// the exhibition has at most 100 moves in all).
+    /// Print a line for every move and every reply, not only when a game ends (always on
+    /// when the exhibition has at most 100 moves in all).
     pub each_move: bool,
 }
 
@@ -86,19 +87,26 @@ impl Params {
         Ok(())
     }
 
-    /// The exhibition's ideal length in tutorial seconds, one board at a time: every game, move
-    /// and reply, one after another.
+    /// The exhibition's ideal length in tutorial seconds, one board at a time: every
+    /// game, move and reply, one after another.
     pub fn ideal(&self) -> u64 {
-        self.opponents as u64 * u64::from(self.moves) * u64::from(self.her_move + self.reply)
+        self.opponents as u64
+            * u64::from(self.moves)
+            * u64::from(self.her_move + self.reply)
     }
 }
 
-/// Plays the exhibition: says what it is, plays it, and compares its length with the ideal.
+/// Plays the exhibition: says what it is, plays it, and compares its length with the
+/// ideal.
 pub fn run(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let total_moves = params.opponents as u64 * u64::from(params.moves);
     let params = Params { each_move: params.each_move || total_moves <= 100, ..params };
-    let masters = if params.masters > 1 { format!(", {} masters", params.masters) } else { String::new() };
+    let masters = if params.masters > 1 {
+        format!(", {} masters", params.masters)
+    } else {
+        String::new()
+    };
     println!(
         "simultaneous exhibition: {} boards, {} moves each{masters}; her move {} s, a reply {} s \
          (1 s = {:?})",
@@ -117,8 +125,9 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 
 // ANCHOR: think
 /// Her move is her own work: she thinks until it is made. A busy loop stands in for the
-/// thinking (a real program would compute the move here); it ends at a deadline read from the
-/// monotonic clock, so it takes `how_long` to the microsecond, with no timer involved.
+/// thinking (a real program would compute the move here); it ends at a deadline read from
+/// the monotonic clock, so it takes `how_long` to the microsecond, with no timer
+/// involved.
 fn think(how_long: Duration) {
     let done = Instant::now() + how_long;
     while Instant::now() < done {
@@ -141,7 +150,10 @@ fn play_game(board: usize, params: Params, start: Instant) {
         }
     }
     let at = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    println!("board {board}: game over after {} moves, at {at:.1} tutorial s", params.moves);
+    println!(
+        "board {board}: game over after {} moves, at {at:.1} tutorial s",
+        params.moves
+    );
 }
 // ANCHOR_END: game
 

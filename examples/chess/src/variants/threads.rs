@@ -3,8 +3,8 @@
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
 //! Python: A Complete Walkthrough". Every board is an OS thread that sleeps through its
 //! opponent's reply; the one master is shared, and a board must hold her to move. The OS
-//! switches threads while they sleep, so the replies overlap as in the async variants, at the
-//! price of a thread (and its stack) per board.
+//! switches threads while they sleep, so the replies overlap as in the async variants, at
+//! the price of a thread (and its stack) per board.
 //!
 //! Dependencies: `cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run chess threads`, add `--masters 2` for two masters)
@@ -28,13 +28,13 @@ pub struct Params {
     pub moves: u32,
     /// How long her move takes, in tutorial seconds: her own work.
     pub her_move: u32,
-    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she is
-    /// concerned.
+    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she
+    /// is concerned.
     pub reply: u32,
     /// Masters playing at once; board `b` is played by master `(b - 1) % masters`.
     pub masters: usize,
-    /// Print a line for every move and every reply, not only when a game ends (always on when
-    /// the exhibition has at most 100 moves in all).
+    /// Print a line for every move and every reply, not only when a game ends (always on
+    /// when the exhibition has at most 100 moves in all).
     pub each_move: bool,
 }
 
@@ -91,9 +91,9 @@ impl Params {
         Ok(())
     }
 
-    /// The exhibition's ideal length in tutorial seconds, board to board: each master plays her
-    /// share of the boards in rounds, and a round lasts her moves round her share or one move
-    /// and its reply, whichever is longer (the chapter works it out).
+    /// The exhibition's ideal length in tutorial seconds, board to board: each master
+    /// plays her share of the boards in rounds, and a round lasts her moves round her
+    /// share or one move and its reply, whichever is longer (the chapter works it out).
     pub fn ideal(&self) -> u64 {
         let (her_move, reply) = (u64::from(self.her_move), u64::from(self.reply));
         let share = self.opponents.div_ceil(self.masters) as u64;
@@ -102,12 +102,17 @@ impl Params {
     }
 }
 
-/// Plays the exhibition: says what it is, plays it, and compares its length with the ideal.
+/// Plays the exhibition: says what it is, plays it, and compares its length with the
+/// ideal.
 pub fn run(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let total_moves = params.opponents as u64 * u64::from(params.moves);
     let params = Params { each_move: params.each_move || total_moves <= 100, ..params };
-    let masters = if params.masters > 1 { format!(", {} masters", params.masters) } else { String::new() };
+    let masters = if params.masters > 1 {
+        format!(", {} masters", params.masters)
+    } else {
+        String::new()
+    };
     println!(
         "simultaneous exhibition: {} boards, {} moves each{masters}; her move {} s, a reply {} s \
          (1 s = {:?})",
@@ -137,8 +142,9 @@ fn think(how_long: Duration) {
 /// The master: while a board holds its [`Seat`], no other board can have her.
 ///
 /// Boards get her in the order they asked for her, as the ideal schedule assumes. std's
-/// `Mutex` promises no order (a board whose reply has just come can overtake one that has been
-/// waiting), so she keeps the waiting boards in a queue and hands herself over in turn.
+/// `Mutex` promises no order (a board whose reply has just come can overtake one that has
+/// been waiting), so she keeps the waiting boards in a queue and hands herself over in
+/// turn.
 #[derive(Default)]
 struct Master {
     turns: Mutex<Turns>,
@@ -175,7 +181,8 @@ impl Master {
     }
 
     fn turns(&self) -> MutexGuard<'_, Turns> {
-        // The state is consistent at every unlock, so a panicked holder leaves nothing broken.
+        // The state is consistent at every unlock, so a panicked holder leaves nothing
+        // broken.
         self.turns.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -212,7 +219,10 @@ fn play_game(board: usize, master: &Master, params: Params, start: Instant) {
         }
     }
     let at = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    println!("board {board}: game over after {} moves, at {at:.1} tutorial s", params.moves);
+    println!(
+        "board {board}: game over after {} moves, at {at:.1} tutorial s",
+        params.moves
+    );
 }
 // ANCHOR_END: game
 

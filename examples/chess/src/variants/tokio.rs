@@ -1,10 +1,11 @@
 //! `chess` on tokio: a task per board, the master behind a `tokio::sync::Mutex`.
 //!
 //! Pairs with the chess exhibition in "Async IO Explained", in Real Python's "Async IO in
-//! Python: A Complete Walkthrough". A board's task awaits the master's lock, which tokio hands
-//! out first come first served, then awaits its opponent's reply, which frees the thread for
-//! the other boards. One master needs one thread (the `current_thread` flavour); with
-//! `--masters K` the multi-thread flavour runs K workers so that K masters can think at once.
+//! Python: A Complete Walkthrough". A board's task awaits the master's lock, which tokio
+//! hands out first come first served, then awaits its opponent's reply, which frees the
+//! thread for the other boards. One master needs one thread (the `current_thread`
+//! flavour); with `--masters K` the multi-thread flavour runs K workers so that K masters
+//! can think at once.
 //!
 //! Dependencies: `cargo add anyhow && cargo add tokio --features rt,rt-multi-thread,sync,time`
 //! Run: `cargo run --release` (in this repository: `just run chess tokio`, add `--masters 2` for two masters)
@@ -29,13 +30,13 @@ pub struct Params {
     pub moves: u32,
     /// How long her move takes, in tutorial seconds: her own work.
     pub her_move: u32,
-    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she is
-    /// concerned.
+    /// How long an opponent takes to reply, in tutorial seconds: waiting, as far as she
+    /// is concerned.
     pub reply: u32,
     /// Masters playing at once; board `b` is played by master `(b - 1) % masters`.
     pub masters: usize,
-    /// Print a line for every move and every reply, not only when a game ends (always on when
-    /// the exhibition has at most 100 moves in all).
+    /// Print a line for every move and every reply, not only when a game ends (always on
+    /// when the exhibition has at most 100 moves in all).
     pub each_move: bool,
 }
 
@@ -87,9 +88,9 @@ impl Params {
         Ok(())
     }
 
-    /// The exhibition's ideal length in tutorial seconds, board to board: each master plays her
-    /// share of the boards in rounds, and a round lasts her moves round her share or one move
-    /// and its reply, whichever is longer (the chapter works it out).
+    /// The exhibition's ideal length in tutorial seconds, board to board: each master
+    /// plays her share of the boards in rounds, and a round lasts her moves round her
+    /// share or one move and its reply, whichever is longer (the chapter works it out).
     pub fn ideal(&self) -> u64 {
         let (her_move, reply) = (u64::from(self.her_move), u64::from(self.reply));
         let share = self.opponents.div_ceil(self.masters) as u64;
@@ -98,12 +99,17 @@ impl Params {
     }
 }
 
-/// Plays the exhibition: says what it is, plays it, and compares its length with the ideal.
+/// Plays the exhibition: says what it is, plays it, and compares its length with the
+/// ideal.
 pub fn run(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let total_moves = params.opponents as u64 * u64::from(params.moves);
     let params = Params { each_move: params.each_move || total_moves <= 100, ..params };
-    let masters = if params.masters > 1 { format!(", {} masters", params.masters) } else { String::new() };
+    let masters = if params.masters > 1 {
+        format!(", {} masters", params.masters)
+    } else {
+        String::new()
+    };
     println!(
         "simultaneous exhibition: {} boards, {} moves each{masters}; her move {} s, a reply {} s \
          (1 s = {:?})",
@@ -148,7 +154,10 @@ async fn play_game(board: usize, master: &Mutex<()>, params: Params, start: Inst
         }
     }
     let at = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    println!("board {board}: game over after {} moves, at {at:.1} tutorial s", params.moves);
+    println!(
+        "board {board}: game over after {} moves, at {at:.1} tutorial s",
+        params.moves
+    );
 }
 // ANCHOR_END: game
 
@@ -185,7 +194,10 @@ fn play(params: Params) -> io::Result<Duration> {
     let runtime = if params.masters == 1 {
         tokio::runtime::Builder::new_current_thread().enable_time().build()?
     } else {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(params.masters).enable_time().build()?
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(params.masters)
+            .enable_time()
+            .build()?
     };
     Ok(runtime.block_on(exhibition(params)))
 }

@@ -23,11 +23,12 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
-/// copy of this file, change `Params::default()`).
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`;
+/// in a copy of this file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and
+    /// "Two".
     Y2018,
     /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
     Y2025,

@@ -2,9 +2,9 @@
 //!
 //! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's "Async IO
 //! in Python: A Complete Walkthrough" (2018) and "Coroutines and Coroutine Functions" in
-//! "Python's asyncio: A Hands-On Walkthrough" (2025). The three calls overlap because the OS
-//! switches threads while one sleeps (pre-emptive multitasking): no `async` needed, at the
-//! price of a thread, with its own stack, per waiting call.
+//! "Python's asyncio: A Hands-On Walkthrough" (2025). The three calls overlap because the
+//! OS switches threads while one sleeps (pre-emptive multitasking): no `async` needed, at
+//! the price of a thread, with its own stack, per waiting call.
 //!
 //! Dependencies: none (std only)
 //! Run: `cargo run --release` (in this repository: `just run count threads`)
@@ -21,11 +21,12 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
-/// copy of this file, change `Params::default()`).
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`;
+/// in a copy of this file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and
+    /// "Two".
     Y2018,
     /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
     Y2025,

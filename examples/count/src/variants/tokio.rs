@@ -3,9 +3,10 @@
 //! Pairs with "The async/await Syntax and Native Coroutines" in Real Python's "Async IO
 //! in Python: A Complete Walkthrough" (2018) and "Coroutines and Coroutine Functions" in
 //! "Python's asyncio: A Hands-On Walkthrough" (2025): each edition's `countasync.py`.
-//! `tokio::join!` polls the three futures together inside one task, like `asyncio.gather`.
-//! The runtime is the current-thread flavour: one thread, like asyncio's event loop, is all
-//! that waiting needs; the multi-thread flavour would add worker threads and change nothing.
+//! `tokio::join!` polls the three futures together inside one task, like
+//! `asyncio.gather`. The runtime is the current-thread flavour: one thread, like
+//! asyncio's event loop, is all that waiting needs; the multi-thread flavour would add
+//! worker threads and change nothing.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,time`
 //! Run: `cargo run --release` (in this repository: `just run count tokio`)
@@ -23,11 +24,12 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`; in a
-/// copy of this file, change `Params::default()`).
+/// The tutorial's two editions, whose `count()` differ (`just run count --edition 2018`;
+/// in a copy of this file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and "Two".
+    /// "Async IO in Python: A Complete Walkthrough" (2018): one sleep, between "One" and
+    /// "Two".
     Y2018,
     /// "Python's asyncio: A Hands-On Walkthrough" (2025): a second sleep after "Two".
     Y2025,

@@ -1,12 +1,13 @@
 //! `crawl` on the futures crate's executor, with hyper over async-io: areq, and a crawl.
 //!
-//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), its `areq.py`. An executor alone has no sockets, no timers
-//! and no files: async-io brings the first two (`Async<TcpStream>`, `Timer`, driven by its
-//! own thread), and they work under any executor; hyper's low-level client talks through
-//! `smol-hyper`'s adapter, with no pool, timeout or redirects of its own. A level's 100
-//! workers are joined with `join_all` on a `LocalPool`, each keeping one connection; one
-//! plain thread owns the output file, and the pages send it their lines over a channel.
+//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in
+//! Python: A Complete Walkthrough" (2018), its `areq.py`. An executor alone has no
+//! sockets, no timers and no files: async-io brings the first two (`Async<TcpStream>`,
+//! `Timer`, driven by its own thread), and they work under any executor; hyper's
+//! low-level client talks through `smol-hyper`'s adapter, with no pool, timeout or
+//! redirects of its own. A level's 100 workers are joined with `join_all` on a
+//! `LocalPool`, each keeping one connection; one plain thread owns the output file, and
+//! the pages send it their lines over a channel.
 //!
 //! Dependencies: `cargo add futures async-io smol-hyper http-body-util jiff regex scraper tracing url anyhow && cargo add hyper --features client,http1 && cargo add tracing-subscriber --features env-filter`
 //! Run: `cargo run --release` (in this repository: `just run crawl futures`)
@@ -52,11 +53,13 @@ pub struct Params {
     pub site: String,
     /// A file that lists the pages instead, one URL a line, as areq's `urls.txt`.
     pub urls: Option<PathBuf>,
-    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per link.
+    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per
+    /// link.
     pub out: PathBuf,
     /// How links are found in a page.
     pub parser: Parser,
-    /// How many links deep to follow links on the same site; 0 fetches the list only, as areq.
+    /// How many links deep to follow links on the same site; 0 fetches the list only, as
+    /// areq.
     pub depth: u32,
     /// The most pages to fetch in all.
     pub max_pages: usize,
@@ -71,7 +74,8 @@ pub struct Params {
 pub enum Parser {
     /// areq's regular expression, `href="(.*?)"`: quick, and blind to HTML.
     Regex,
-    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees it.
+    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees
+    /// it.
     Html,
 }
 
@@ -98,15 +102,24 @@ const MAX_REDIRECTS: usize = 10;
 const MAX_PAGE: usize = 10 << 20;
 /// The output file's first line, as areq writes it.
 const HEADER: &str = "source_url\tparsed_url\n";
-/// The site's broken pages, which `faults` adds to the list: each fails once, and costs no
-/// good page its links (the one not in UTF-8 is read lossily, and its link is kept).
-const FAULTS: [&str; 7] =
-    ["/status/404", "/status/500", "/reset", "/hang", "/redirect-loop", "/bytes/104857600", "/not-utf8"];
+/// The site's broken pages, which `faults` adds to the list: each fails once, and costs
+/// no good page its links (the one not in UTF-8 is read lossily, and its link is kept).
+const FAULTS: [&str; 7] = [
+    "/status/404",
+    "/status/500",
+    "/reset",
+    "/hang",
+    "/redirect-loop",
+    "/bytes/104857600",
+    "/not-utf8",
+];
 
 pub fn main() -> anyhow::Result<()> {
-    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl too.
-    // (A program that embeds this one may have set up its logging already: keep that.)
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl
+    // too. (A program that embeds this one may have set up its logging already: keep
+    // that.)
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -123,7 +136,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, cx: &FmtContext<'_, S, N>, mut out: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        cx: &FmtContext<'_, S, N>,
+        mut out: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
         write!(out, "{time} {}:areq: ", event.metadata().level())?;
         cx.format_fields(out.by_ref(), event)?;
@@ -131,7 +149,8 @@ where
     }
 }
 
-/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be thousands.
+/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be
+/// thousands.
 macro_rules! page_log {
     ($quiet:expr, $($arg:tt)+) => {
         if $quiet { tracing::debug!($($arg)+) } else { tracing::info!($($arg)+) }
@@ -203,7 +222,12 @@ struct Walk {
 impl Walk {
     fn new(level: &[Url], params: &Params) -> Walk {
         let seen = level.iter().cloned().collect();
-        Walk { seen, tally: Tally::default(), depth: params.depth, max_pages: params.max_pages }
+        Walk {
+            seen,
+            tally: Tally::default(),
+            depth: params.depth,
+            max_pages: params.max_pages,
+        }
     }
 
     // ANCHOR: next_level
@@ -233,7 +257,8 @@ impl Walk {
     }
     // ANCHOR_END: next_level
 
-    /// The last lines: pages, time, rate, failures, the most requests in flight; the links.
+    /// The last lines: pages, time, rate, failures, the most requests in flight; the
+    /// links.
     fn report(&self, elapsed: Duration, peak: usize, out: &Path) {
         let Tally { fetched, failed, links, pages } = self.tally;
         let rate = fetched as f64 / elapsed.as_secs_f64();
@@ -246,13 +271,14 @@ impl Walk {
     }
 }
 
-/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's broken
-/// pages after them; at most `max_pages` in all. Prints the program's first line.
+/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's
+/// broken pages after them; at most `max_pages` in all. Prints the program's first line.
 fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> {
     let mut urls = Vec::new();
     let mut seen = HashSet::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let url = Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
+        let url =
+            Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
         if seen.insert(url.clone()) {
             urls.push(url);
         }
@@ -267,7 +293,9 @@ fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> 
     }
     urls.truncate(params.max_pages);
     let (parser, depth) = (params.parser, params.depth);
-    println!("Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})");
+    println!(
+        "Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})"
+    );
     Ok(urls)
 }
 
@@ -285,7 +313,10 @@ impl Failure {
 
     /// A status of 400 or more, named by its reason.
     fn status(status: StatusCode) -> Failure {
-        Failure { status: Some(status), message: status.canonical_reason().unwrap_or("").to_owned() }
+        Failure {
+            status: Some(status),
+            message: status.canonical_reason().unwrap_or("").to_owned(),
+        }
     }
 
     /// What went wrong after the site answered with `status`.
@@ -395,7 +426,8 @@ async fn fetch_html(
         match location {
             Some(to) if status.is_redirection() => {
                 body.collect().await?; // read to the end: the connection is used again
-                url = url.join(to.to_str().map_err(Failure::new)?).map_err(Failure::new)?;
+                url =
+                    url.join(to.to_str().map_err(Failure::new)?).map_err(Failure::new)?;
             }
             _ if !status.is_success() => return Err(Failure::status(status)),
             _ => {
@@ -457,7 +489,12 @@ impl Crawler {
     // ANCHOR_END: page
 
     /// One connection's worth of crawling: the level's next page, until none is left.
-    async fn worker(&self, level: &[Url], next: &Cell<usize>, found: &RefCell<Found>) -> io::Result<()> {
+    async fn worker(
+        &self,
+        level: &[Url],
+        next: &Cell<usize>,
+        found: &RefCell<Found>,
+    ) -> io::Result<()> {
         let mut conn = self.idle.borrow_mut().pop();
         while let Some(url) = level.get(next.get()) {
             let i = next.replace(next.get() + 1);
@@ -499,7 +536,10 @@ fn write_lines(out: PathBuf, pages: Pages, quiet: bool) -> io::Result<()> {
 // ANCHOR_END: writer
 
 /// The list's text, from a file or the site's `/urls.txt`, and where it came from.
-async fn read_list(spawner: &LocalSpawner, params: &Params) -> anyhow::Result<(String, String)> {
+async fn read_list(
+    spawner: &LocalSpawner,
+    params: &Params,
+) -> anyhow::Result<(String, String)> {
     if let Some(path) = &params.urls {
         let text = std::fs::read_to_string(path);
         return Ok((

@@ -1,13 +1,14 @@
 //! `crawl` on smol, with hyper: areq's fetch, parse and write, and a breadth-first crawl.
 //!
-//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), its `areq.py`: one `aiohttp.ClientSession`, a task per URL,
-//! `aiofiles` appending each page's links to one file. smol has no HTTP client; hyper's
-//! low-level one reads and writes smol's sockets through `smol-hyper`, and brings no pool, no
-//! timeout and no redirects: here 100 worker tasks each keep one connection and take the next
-//! page, a `Timer` bounds each page, redirects are followed by hand. One writer task, fed by
-//! a channel, owns the output file: far cheaper than a trip to the thread pool for files per
-//! page, which is what aiofiles (and `smol::fs`) make.
+//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in
+//! Python: A Complete Walkthrough" (2018), its `areq.py`: one `aiohttp.ClientSession`, a
+//! task per URL, `aiofiles` appending each page's links to one file. smol has no HTTP
+//! client; hyper's low-level one reads and writes smol's sockets through `smol-hyper`,
+//! and brings no pool, no timeout and no redirects: here 100 worker tasks each keep one
+//! connection and take the next page, a `Timer` bounds each page, redirects are followed
+//! by hand. One writer task, fed by a channel, owns the output file: far cheaper than a
+//! trip to the thread pool for files per page, which is what aiofiles (and `smol::fs`)
+//! make.
 //!
 //! Dependencies: `cargo add smol smol-hyper http-body-util jiff regex scraper tracing url anyhow && cargo add hyper --features client,http1 && cargo add tracing-subscriber --features env-filter`
 //! Run: `cargo run --release` (in this repository: `just run crawl smol`)
@@ -47,11 +48,13 @@ pub struct Params {
     pub site: String,
     /// A file that lists the pages instead, one URL a line, as areq's `urls.txt`.
     pub urls: Option<PathBuf>,
-    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per link.
+    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per
+    /// link.
     pub out: PathBuf,
     /// How links are found in a page.
     pub parser: Parser,
-    /// How many links deep to follow links on the same site; 0 fetches the list only, as areq.
+    /// How many links deep to follow links on the same site; 0 fetches the list only, as
+    /// areq.
     pub depth: u32,
     /// The most pages to fetch in all.
     pub max_pages: usize,
@@ -66,7 +69,8 @@ pub struct Params {
 pub enum Parser {
     /// areq's regular expression, `href="(.*?)"`: quick, and blind to HTML.
     Regex,
-    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees it.
+    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees
+    /// it.
     Html,
 }
 
@@ -93,15 +97,24 @@ const MAX_REDIRECTS: usize = 10;
 const MAX_PAGE: usize = 10 << 20;
 /// The output file's first line, as areq writes it.
 const HEADER: &str = "source_url\tparsed_url\n";
-/// The site's broken pages, which `faults` adds to the list: each fails once, and costs no
-/// good page its links (the one not in UTF-8 is read lossily, and its link is kept).
-const FAULTS: [&str; 7] =
-    ["/status/404", "/status/500", "/reset", "/hang", "/redirect-loop", "/bytes/104857600", "/not-utf8"];
+/// The site's broken pages, which `faults` adds to the list: each fails once, and costs
+/// no good page its links (the one not in UTF-8 is read lossily, and its link is kept).
+const FAULTS: [&str; 7] = [
+    "/status/404",
+    "/status/500",
+    "/reset",
+    "/hang",
+    "/redirect-loop",
+    "/bytes/104857600",
+    "/not-utf8",
+];
 
 pub fn main() -> anyhow::Result<()> {
-    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl too.
-    // (A program that embeds this one may have set up its logging already: keep that.)
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl
+    // too. (A program that embeds this one may have set up its logging already: keep
+    // that.)
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -118,7 +131,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, cx: &FmtContext<'_, S, N>, mut out: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        cx: &FmtContext<'_, S, N>,
+        mut out: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
         write!(out, "{time} {}:areq: ", event.metadata().level())?;
         cx.format_fields(out.by_ref(), event)?;
@@ -126,7 +144,8 @@ where
     }
 }
 
-/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be thousands.
+/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be
+/// thousands.
 macro_rules! page_log {
     ($quiet:expr, $($arg:tt)+) => {
         if $quiet { tracing::debug!($($arg)+) } else { tracing::info!($($arg)+) }
@@ -198,7 +217,12 @@ struct Walk {
 impl Walk {
     fn new(level: &[Url], params: &Params) -> Walk {
         let seen = level.iter().cloned().collect();
-        Walk { seen, tally: Tally::default(), depth: params.depth, max_pages: params.max_pages }
+        Walk {
+            seen,
+            tally: Tally::default(),
+            depth: params.depth,
+            max_pages: params.max_pages,
+        }
     }
 
     // ANCHOR: next_level
@@ -228,7 +252,8 @@ impl Walk {
     }
     // ANCHOR_END: next_level
 
-    /// The last lines: pages, time, rate, failures, the most requests in flight; the links.
+    /// The last lines: pages, time, rate, failures, the most requests in flight; the
+    /// links.
     fn report(&self, elapsed: Duration, peak: usize, out: &Path) {
         let Tally { fetched, failed, links, pages } = self.tally;
         let rate = fetched as f64 / elapsed.as_secs_f64();
@@ -241,13 +266,14 @@ impl Walk {
     }
 }
 
-/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's broken
-/// pages after them; at most `max_pages` in all. Prints the program's first line.
+/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's
+/// broken pages after them; at most `max_pages` in all. Prints the program's first line.
 fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> {
     let mut urls = Vec::new();
     let mut seen = HashSet::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let url = Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
+        let url =
+            Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
         if seen.insert(url.clone()) {
             urls.push(url);
         }
@@ -262,7 +288,9 @@ fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> 
     }
     urls.truncate(params.max_pages);
     let (parser, depth) = (params.parser, params.depth);
-    println!("Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})");
+    println!(
+        "Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})"
+    );
     Ok(urls)
 }
 
@@ -280,7 +308,10 @@ impl Failure {
 
     /// A status of 400 or more, named by its reason.
     fn status(status: StatusCode) -> Failure {
-        Failure { status: Some(status), message: status.canonical_reason().unwrap_or("").to_owned() }
+        Failure {
+            status: Some(status),
+            message: status.canonical_reason().unwrap_or("").to_owned(),
+        }
     }
 
     /// What went wrong after the site answered with `status`.
@@ -382,7 +413,8 @@ async fn fetch_html(
         match location {
             Some(to) if status.is_redirection() => {
                 body.collect().await?; // read to the end: the connection is used again
-                url = url.join(to.to_str().map_err(Failure::new)?).map_err(Failure::new)?;
+                url =
+                    url.join(to.to_str().map_err(Failure::new)?).map_err(Failure::new)?;
             }
             _ if !status.is_success() => return Err(Failure::status(status)),
             _ => {
@@ -444,7 +476,12 @@ impl Crawler<'_, '_> {
     // ANCHOR_END: page
 
     /// One connection's worth of crawling: the level's next page, until none is left.
-    async fn worker(&self, level: &[Url], next: &Cell<usize>, found: &RefCell<Found>) -> io::Result<()> {
+    async fn worker(
+        &self,
+        level: &[Url],
+        next: &Cell<usize>,
+        found: &RefCell<Found>,
+    ) -> io::Result<()> {
         let mut conn = self.idle.borrow_mut().pop();
         while let Some(url) = level.get(next.get()) {
             let i = next.replace(next.get() + 1);
@@ -498,7 +535,10 @@ async fn write_lines(out: PathBuf, pages: Pages, quiet: bool) -> io::Result<()> 
 // ANCHOR_END: writer
 
 /// The list's text, from a file or the site's `/urls.txt`, and where it came from.
-async fn read_list(drivers: &LocalExecutor<'_>, params: &Params) -> anyhow::Result<(String, String)> {
+async fn read_list(
+    drivers: &LocalExecutor<'_>,
+    params: &Params,
+) -> anyhow::Result<(String, String)> {
     if let Some(path) = &params.urls {
         let text = smol::fs::read_to_string(path).await;
         return Ok((

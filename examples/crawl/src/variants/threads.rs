@@ -1,12 +1,13 @@
 //! `crawl` on threads, with ureq: areq's fetch, parse and write on a pool of 100 threads,
 //! and a breadth-first crawl.
 //!
-//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), its `areq.py`, as it would be written with a thread pool
-//! instead of asyncio. Each of up to 100 scoped threads takes the level's next page and
-//! blocks on it with ureq; one `Agent`, shared by all, keeps up to 100 connections open
-//! (ureq keeps 3 a host unless told). Each thread appends a page's lines to the file in one
-//! write, opened in append mode: the kernel puts each write whole at the file's end.
+//! Pairs with "A Full Program: Asynchronous Requests" in Real Python's "Async IO in
+//! Python: A Complete Walkthrough" (2018), its `areq.py`, as it would be written with a
+//! thread pool instead of asyncio. Each of up to 100 scoped threads takes the level's
+//! next page and blocks on it with ureq; one `Agent`, shared by all, keeps up to 100
+//! connections open (ureq keeps 3 a host unless told). Each thread appends a page's lines
+//! to the file in one write, opened in append mode: the kernel puts each write whole at
+//! the file's end.
 //!
 //! Dependencies: `cargo add ureq --no-default-features && cargo add tracing-subscriber --features env-filter && cargo add jiff regex scraper tracing url anyhow`
 //! Run: `cargo run --release` (in this repository: `just run crawl threads`)
@@ -41,11 +42,13 @@ pub struct Params {
     pub site: String,
     /// A file that lists the pages instead, one URL a line, as areq's `urls.txt`.
     pub urls: Option<PathBuf>,
-    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per link.
+    /// Where the links go: a header line, then a `source_url<TAB>parsed_url` line per
+    /// link.
     pub out: PathBuf,
     /// How links are found in a page.
     pub parser: Parser,
-    /// How many links deep to follow links on the same site; 0 fetches the list only, as areq.
+    /// How many links deep to follow links on the same site; 0 fetches the list only, as
+    /// areq.
     pub depth: u32,
     /// The most pages to fetch in all.
     pub max_pages: usize,
@@ -60,7 +63,8 @@ pub struct Params {
 pub enum Parser {
     /// areq's regular expression, `href="(.*?)"`: quick, and blind to HTML.
     Regex,
-    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees it.
+    /// An HTML parser (scraper): every `<a>` element with an `href`, as a browser sees
+    /// it.
     Html,
 }
 
@@ -87,15 +91,24 @@ const MAX_REDIRECTS: u32 = 10;
 const MAX_PAGE: usize = 10 << 20;
 /// The output file's first line, as areq writes it.
 const HEADER: &str = "source_url\tparsed_url\n";
-/// The site's broken pages, which `faults` adds to the list: each fails once, and costs no
-/// good page its links (the one not in UTF-8 is read lossily, and its link is kept).
-const FAULTS: [&str; 7] =
-    ["/status/404", "/status/500", "/reset", "/hang", "/redirect-loop", "/bytes/104857600", "/not-utf8"];
+/// The site's broken pages, which `faults` adds to the list: each fails once, and costs
+/// no good page its links (the one not in UTF-8 is read lossily, and its link is kept).
+const FAULTS: [&str; 7] = [
+    "/status/404",
+    "/status/500",
+    "/reset",
+    "/hang",
+    "/redirect-loop",
+    "/bytes/104857600",
+    "/not-utf8",
+];
 
 pub fn main() -> anyhow::Result<()> {
-    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl too.
-    // (A program that embeds this one may have set up its logging already: keep that.)
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // areq's log lines, on stderr; `RUST_LOG=debug` shows every page of a deeper crawl
+    // too. (A program that embeds this one may have set up its logging already: keep
+    // that.)
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -112,7 +125,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, cx: &FmtContext<'_, S, N>, mut out: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        cx: &FmtContext<'_, S, N>,
+        mut out: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
         write!(out, "{time} {}:areq: ", event.metadata().level())?;
         cx.format_fields(out.by_ref(), event)?;
@@ -120,7 +138,8 @@ where
     }
 }
 
-/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be thousands.
+/// areq logs each page at INFO; a deeper crawl logs them at DEBUG, or they would be
+/// thousands.
 macro_rules! page_log {
     ($quiet:expr, $($arg:tt)+) => {
         if $quiet { tracing::debug!($($arg)+) } else { tracing::info!($($arg)+) }
@@ -192,7 +211,12 @@ struct Walk {
 impl Walk {
     fn new(level: &[Url], params: &Params) -> Walk {
         let seen = level.iter().cloned().collect();
-        Walk { seen, tally: Tally::default(), depth: params.depth, max_pages: params.max_pages }
+        Walk {
+            seen,
+            tally: Tally::default(),
+            depth: params.depth,
+            max_pages: params.max_pages,
+        }
     }
 
     // ANCHOR: next_level
@@ -222,7 +246,8 @@ impl Walk {
     }
     // ANCHOR_END: next_level
 
-    /// The last lines: pages, time, rate, failures, the most requests in flight; the links.
+    /// The last lines: pages, time, rate, failures, the most requests in flight; the
+    /// links.
     fn report(&self, elapsed: Duration, peak: usize, out: &Path) {
         let Tally { fetched, failed, links, pages } = self.tally;
         let rate = fetched as f64 / elapsed.as_secs_f64();
@@ -235,13 +260,14 @@ impl Walk {
     }
 }
 
-/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's broken
-/// pages after them; at most `max_pages` in all. Prints the program's first line.
+/// The list's URLs (`text`, read from `source`), each once; with `faults`, the site's
+/// broken pages after them; at most `max_pages` in all. Prints the program's first line.
 fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> {
     let mut urls = Vec::new();
     let mut seen = HashSet::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let url = Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
+        let url =
+            Url::parse(line).with_context(|| format!("{source}: not a URL: {line}"))?;
         if seen.insert(url.clone()) {
             urls.push(url);
         }
@@ -256,7 +282,9 @@ fn seeds(source: &str, text: &str, params: &Params) -> anyhow::Result<Vec<Url>> 
     }
     urls.truncate(params.max_pages);
     let (parser, depth) = (params.parser, params.depth);
-    println!("Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})");
+    println!(
+        "Fetching {listed} URLs from {source}{broken} (parser: {parser}, depth: {depth})"
+    );
     Ok(urls)
 }
 
@@ -274,7 +302,10 @@ impl Failure {
 
     /// A status of 400 or more, named by its reason.
     fn status(status: StatusCode) -> Failure {
-        Failure { status: Some(status), message: status.canonical_reason().unwrap_or("").to_owned() }
+        Failure {
+            status: Some(status),
+            message: status.canonical_reason().unwrap_or("").to_owned(),
+        }
     }
 
     /// What went wrong after the site answered with `status`.
@@ -342,7 +373,12 @@ struct Crawler<'a> {
 
 impl Crawler<'_> {
     fn new(agent: Agent, params: &Params) -> Crawler<'_> {
-        Crawler { agent, params, in_flight: AtomicUsize::new(0), peak: AtomicUsize::new(0) }
+        Crawler {
+            agent,
+            params,
+            in_flight: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
     }
 
     /// Fetches one page, finds its links and appends its lines, as areq's `write_one`;
@@ -372,7 +408,11 @@ impl Crawler<'_> {
 
     /// One thread's worth of crawling: the level's next page, until none is left. Returns
     /// each page's links, by its place in the level.
-    fn worker(&self, level: &[Url], next: &AtomicUsize) -> io::Result<Vec<(usize, Links)>> {
+    fn worker(
+        &self,
+        level: &[Url],
+        next: &AtomicUsize,
+    ) -> io::Result<Vec<(usize, Links)>> {
         let mut found = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);

@@ -1,14 +1,15 @@
-//! `download` on async-std (legacy), with hyper: 100 connections, one page at a time each.
+//! `download` on async-std (legacy), with hyper: 100 connections, one page at a time
+//! each.
 //!
 //! Pairs with the `asyncio` version in Real Python's "Speed Up Your Python Program With
 //! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions), whose one
 //! `aiohttp.ClientSession` keeps up to 100 connections open. async-std is discontinued
-//! (RUSTSEC-2025-0052) and kept here to compare; its own HTTP client, surf, went with it. Here
-//! hyper's low-level client reads and writes async-std's sockets through `smol-hyper`'s
-//! adapter for futures-io types, and, as on smol, 100 worker tasks each keep one connection
-//! and take the next site until none is left. The tasks go to async-std's global
-//! multi-threaded executor, so what they share is in an `Arc`; `future::timeout` bounds each
-//! page. The run takes 2 page delays.
+//! (RUSTSEC-2025-0052) and kept here to compare; its own HTTP client, surf, went with it.
+//! Here hyper's low-level client reads and writes async-std's sockets through
+//! `smol-hyper`'s adapter for futures-io types, and, as on smol, 100 worker tasks each
+//! keep one connection and take the next site until none is left. The tasks go to
+//! async-std's global multi-threaded executor, so what they share is in an `Arc`;
+//! `future::timeout` bounds each page. The run takes 2 page delays.
 //!
 //! Dependencies: `cargo add async-std smol-hyper anyhow http-body-util tracing tracing-subscriber && cargo add hyper --features client,http1`
 //! Run: `cargo run --release` (in this repository: `just run download async-std`)
@@ -32,9 +33,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

@@ -3,12 +3,12 @@
 //! Pairs with the `asyncio` version in Real Python's "Speed Up Your Python Program With
 //! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions), whose one
 //! `aiohttp.ClientSession` keeps up to 100 connections open. An executor alone has no
-//! sockets and no timers: async-io brings both (`Async<TcpStream>` and `Timer`, driven by its
-//! own thread), and they work under any executor; hyper's low-level client reads and writes
-//! the socket through `smol-hyper`'s adapter for futures-io types. 100 workers, joined on a
-//! `LocalPool`, each keep one connection and take the next site until none is left; the
-//! connections' halves that drive the sockets are spawned on the pool. The run takes 2 page
-//! delays.
+//! sockets and no timers: async-io brings both (`Async<TcpStream>` and `Timer`, driven by
+//! its own thread), and they work under any executor; hyper's low-level client reads and
+//! writes the socket through `smol-hyper`'s adapter for futures-io types. 100 workers,
+//! joined on a `LocalPool`, each keep one connection and take the next site until none is
+//! left; the connections' halves that drive the sockets are spawned on the pool. The run
+//! takes 2 page delays.
 //!
 //! Dependencies: `cargo add futures async-io smol-hyper anyhow http-body-util tracing tracing-subscriber && cargo add hyper --features client,http1`
 //! Run: `cargo run --release` (in this repository: `just run download futures`)
@@ -35,9 +35,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

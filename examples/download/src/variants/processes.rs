@@ -1,13 +1,14 @@
 //! `download` on worker processes, one per CPU, each with its own blocking client.
 //!
-//! Pairs with the `multiprocessing` version in Real Python's "Speed Up Your Python Program
-//! With Concurrency" (the IO-bound section of both the 2019 and the 2024 editions): a pool of
-//! processes, as many as CPUs, each making one `requests.Session` in its initializer. Here the
-//! workers are this same program, started again with the same arguments and
-//! `DOWNLOAD_WORKER` in its environment (as Python's `spawn` start method re-runs the main
-//! module): each reads its share of the sites on stdin, gets them one after another with its
-//! own ureq `Agent`, and prints a line per page, which the parent passes on and counts. P
-//! processes wait for P pages at once: 160/P page delays, plus the cost of starting them.
+//! Pairs with the `multiprocessing` version in Real Python's "Speed Up Your Python
+//! Program With Concurrency" (the IO-bound section of both the 2019 and the 2024
+//! editions): a pool of processes, as many as CPUs, each making one `requests.Session` in
+//! its initializer. Here the workers are this same program, started again with the same
+//! arguments and `DOWNLOAD_WORKER` in its environment (as Python's `spawn` start method
+//! re-runs the main module): each reads its share of the sites on stdin, gets them one
+//! after another with its own ureq `Agent`, and prints a line per page, which the parent
+//! passes on and counts. P processes wait for P pages at once: 160/P page delays, plus
+//! the cost of starting them.
 //!
 //! Dependencies: `cargo add ureq --no-default-features && cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run download processes`)
@@ -25,9 +26,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

@@ -2,13 +2,13 @@
 //!
 //! Pairs with the `asyncio` version in Real Python's "Speed Up Your Python Program With
 //! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions), whose one
-//! `aiohttp.ClientSession` keeps up to 100 connections open. smol has no HTTP client of its
-//! own; hyper is the one most Rust clients are built on, and `smol-hyper` lets it read and
-//! write smol's sockets. hyper's low-level client is one connection, with no pool, no
-//! timeout and no redirects: so here 100 worker tasks each keep one connection (opened on
-//! first use, and again after a failure) and take the next site until none is left, a smol
-//! `Timer` bounds each page, and the site's redirects are followed by hand. The run takes 2
-//! page delays.
+//! `aiohttp.ClientSession` keeps up to 100 connections open. smol has no HTTP client of
+//! its own; hyper is the one most Rust clients are built on, and `smol-hyper` lets it
+//! read and write smol's sockets. hyper's low-level client is one connection, with no
+//! pool, no timeout and no redirects: so here 100 worker tasks each keep one connection
+//! (opened on first use, and again after a failure) and take the next site until none is
+//! left, a smol `Timer` bounds each page, and the site's redirects are followed by hand.
+//! The run takes 2 page delays.
 //!
 //! Dependencies: `cargo add smol smol-hyper anyhow http-body-util tracing tracing-subscriber && cargo add hyper --features client,http1`
 //! Run: `cargo run --release` (in this repository: `just run download smol`)
@@ -31,9 +31,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

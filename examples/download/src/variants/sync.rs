@@ -1,11 +1,11 @@
 //! `download` with a blocking client, one page after another.
 //!
 //! Pairs with the synchronous version in Real Python's "Speed Up Your Python Program With
-//! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions), whose loop gets
-//! each site through one `requests.Session`. Here the client is ureq, a blocking HTTP client
-//! with no async runtime under it; its `Agent` plays the session's part: it keeps the
-//! connection open between requests. Each call waits for its page, so the run takes 160 page
-//! delays: the baseline the other variants are measured against.
+//! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions), whose loop
+//! gets each site through one `requests.Session`. Here the client is ureq, a blocking
+//! HTTP client with no async runtime under it; its `Agent` plays the session's part: it
+//! keeps the connection open between requests. Each call waits for its page, so the run
+//! takes 160 page delays: the baseline the other variants are measured against.
 //!
 //! Dependencies: `cargo add ureq --no-default-features && cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run download sync`)
@@ -20,9 +20,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

@@ -2,11 +2,11 @@
 //!
 //! Pairs with the `threading` version in Real Python's "Speed Up Your Python Program With
 //! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions): a
-//! `ThreadPoolExecutor` of 5 workers maps the download over the sites, and each thread keeps
-//! its own `requests.Session` in a `threading.local()`. Here 5 scoped threads take the next
-//! site from a shared counter until none is left, and each builds its own ureq `Agent` (its
-//! connection pool) when it starts, which is what the thread-local session is for. Five pages
-//! wait at once, so the run takes 32 page delays instead of 160.
+//! `ThreadPoolExecutor` of 5 workers maps the download over the sites, and each thread
+//! keeps its own `requests.Session` in a `threading.local()`. Here 5 scoped threads take
+//! the next site from a shared counter until none is left, and each builds its own ureq
+//! `Agent` (its connection pool) when it starts, which is what the thread-local session
+//! is for. Five pages wait at once, so the run takes 32 page delays instead of 160.
 //!
 //! Dependencies: `cargo add ureq --no-default-features && cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run download threads`)
@@ -23,9 +23,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

@@ -3,10 +3,11 @@
 //! Pairs with the `asyncio` version in Real Python's "Speed Up Your Python Program With
 //! Concurrency" (the IO-bound section of both the 2019 and the 2024 editions): one
 //! `aiohttp.ClientSession`, a task per site, `asyncio.gather` over them all, and the
-//! session's connector allows 100 connections at a time. Here one `reqwest::Client` (its own
-//! connection pool, cheap to clone) serves a task per site in a `JoinSet`, and a `Semaphore`
-//! with 100 permits plays the connector's limit. The runtime is the current-thread flavour:
-//! waiting on 100 sockets needs no second thread. The run takes 2 page delays.
+//! session's connector allows 100 connections at a time. Here one `reqwest::Client` (its
+//! own connection pool, cheap to clone) serves a task per site in a `JoinSet`, and a
+//! `Semaphore` with 100 permits plays the connector's limit. The runtime is the
+//! current-thread flavour: waiting on 100 sockets needs no second thread. The run takes 2
+//! page delays.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,sync && cargo add reqwest --no-default-features && cargo add anyhow tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run download tokio`)
@@ -24,9 +25,11 @@ use tracing::warn;
 pub struct Params {
     /// The site to download from: `just site` serves it at this address.
     pub site: String,
-    /// How long one tutorial second lasts; the site answers each page after 0.089 of them.
+    /// How long one tutorial second lasts; the site answers each page after 0.089 of
+    /// them.
     pub unit: Duration,
-    /// How long one page may take, from connecting to its last byte, before it counts as failed.
+    /// How long one page may take, from connecting to its last byte, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Whether the list also holds the site's broken pages (404, 500, reset, hang, loop).
     pub faults: bool,

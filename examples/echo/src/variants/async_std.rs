@@ -1,12 +1,13 @@
 //! `echo` on async-std (legacy): a TCP echo server and its client.
 //!
-//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams" and
-//! "TCP echo server using streams": `asyncio.start_server`, `asyncio.open_connection`).
-//! async-std copies std's names (`async_std::net::TcpListener`, `io::ReadExt`), and
-//! `task::spawn` puts each connection on its global executor, one thread per core. A
-//! `TcpStream` is `Clone`, and `&TcpStream` reads and writes, so one handle can be shared by
-//! a reader and a writer. async-std is discontinued (RUSTSEC-2025-0052): its successor is smol.
-//! Signals come from async-signal, which runs on the same reactor (async-io).
+//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams"
+//! and "TCP echo server using streams": `asyncio.start_server`,
+//! `asyncio.open_connection`). async-std copies std's names
+//! (`async_std::net::TcpListener`, `io::ReadExt`), and `task::spawn` puts each connection
+//! on its global executor, one thread per core. A `TcpStream` is `Clone`, and
+//! `&TcpStream` reads and writes, so one handle can be shared by a reader and a writer.
+//! async-std is discontinued (RUSTSEC-2025-0052): its successor is smol. Signals come
+//! from async-signal, which runs on the same reactor (async-io).
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add async-signal`
 //! Run: `cargo run --release` (in this repository: `just run echo async-std`)
@@ -25,8 +26,8 @@ use async_std::task;
 /// defaults run the docs' exchange, with its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Params {
-    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`: the
-    /// server alone on `addr`, until Ctrl+C or SIGTERM.
+    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`:
+    /// the server alone on `addr`, until Ctrl+C or SIGTERM.
     pub serve: Option<SocketAddr>,
     /// Print nothing per connection (under load).
     pub quiet: bool,

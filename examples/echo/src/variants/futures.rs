@@ -1,11 +1,12 @@
 //! `echo` on the `futures` crate's `LocalPool`, with async-io for the sockets.
 //!
-//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams" and
-//! "TCP echo server using streams": `asyncio.start_server`, `asyncio.open_connection`).
-//! An executor alone has no sockets: async-io's `Async<T>` wraps std's `TcpListener` and
-//! `TcpStream` and registers them with its reactor, which runs on a thread of its own here
-//! (`LocalPool` does not drive it), so each wake-up crosses from that thread to this one.
-//! `futures::AsyncReadExt::split` gives a reader and a writer, like asyncio's pair.
+//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams"
+//! and "TCP echo server using streams": `asyncio.start_server`,
+//! `asyncio.open_connection`). An executor alone has no sockets: async-io's `Async<T>`
+//! wraps std's `TcpListener` and `TcpStream` and registers them with its reactor, which
+//! runs on a thread of its own here (`LocalPool` does not drive it), so each wake-up
+//! crosses from that thread to this one. `futures::AsyncReadExt::split` gives a reader
+//! and a writer, like asyncio's pair.
 //!
 //! Dependencies: `cargo add futures async-io async-signal`
 //! Run: `cargo run --release` (in this repository: `just run echo futures`)
@@ -27,8 +28,8 @@ use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
 /// defaults run the docs' exchange, with its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Params {
-    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`: the
-    /// server alone on `addr`, until Ctrl+C or SIGTERM.
+    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`:
+    /// the server alone on `addr`, until Ctrl+C or SIGTERM.
     pub serve: Option<SocketAddr>,
     /// Print nothing per connection (under load).
     pub quiet: bool,
@@ -47,7 +48,10 @@ fn repr(data: &[u8]) -> String {
 }
 
 /// `future` or, after `after`, a `TimedOut` error.
-async fn timeout<T>(after: Duration, future: impl Future<Output = io::Result<T>>) -> io::Result<T> {
+async fn timeout<T>(
+    after: Duration,
+    future: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
     match future::select(pin!(future), Timer::after(after)).await {
         Either::Left((done, _)) => done,
         Either::Right(_) => Err(io::ErrorKind::TimedOut.into()),

@@ -1,13 +1,14 @@
 //! `echo` on smol: a TCP echo server and its client.
 //!
-//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams" and
-//! "TCP echo server using streams": `asyncio.start_server`, `asyncio.open_connection`).
-//! smol's `TcpStream` (from async-net) is one handle that both reads and writes, and it is
-//! `Clone`: a clone is the way to read and write at once. The connections run on an
-//! `Executor` of the program's own, run by a thread per core, as smol's docs advise for more
-//! than small programs (`smol::spawn`'s global executor has one thread). Stopping uses what
-//! smol already has: closing a channel tells the accept loop to stop, and the last
-//! connection dropping its sender says all are done. Signals come from async-signal.
+//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams"
+//! and "TCP echo server using streams": `asyncio.start_server`,
+//! `asyncio.open_connection`). smol's `TcpStream` (from async-net) is one handle that
+//! both reads and writes, and it is `Clone`: a clone is the way to read and write at
+//! once. The connections run on an `Executor` of the program's own, run by a thread per
+//! core, as smol's docs advise for more than small programs (`smol::spawn`'s global
+//! executor has one thread). Stopping uses what smol already has: closing a channel tells
+//! the accept loop to stop, and the last connection dropping its sender says all are
+//! done. Signals come from async-signal.
 //!
 //! Dependencies: `cargo add smol async-signal`
 //! Run: `cargo run --release` (in this repository: `just run echo smol`)
@@ -30,8 +31,8 @@ use smol::{Executor, Timer};
 /// defaults run the docs' exchange, with its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Params {
-    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`: the
-    /// server alone on `addr`, until Ctrl+C or SIGTERM.
+    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`:
+    /// the server alone on `addr`, until Ctrl+C or SIGTERM.
     pub serve: Option<SocketAddr>,
     /// Print nothing per connection (under load).
     pub quiet: bool,
@@ -50,7 +51,10 @@ fn repr(data: &[u8]) -> String {
 }
 
 /// `future` or, after `after`, a `TimedOut` error.
-async fn timeout<T>(after: Duration, future: impl Future<Output = io::Result<T>>) -> io::Result<T> {
+async fn timeout<T>(
+    after: Duration,
+    future: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
     let expired = async {
         Timer::after(after).await;
         Err(io::ErrorKind::TimedOut.into())

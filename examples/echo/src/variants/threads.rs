@@ -1,11 +1,12 @@
 //! `echo` with std's blocking sockets and a thread per connection.
 //!
-//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams" and
-//! "TCP echo server using streams": `asyncio.start_server`, `asyncio.open_connection`).
-//! Each connection gets a thread that blocks in `read` until data comes: no event loop, no
-//! `await`, and the OS switches between the threads. What threads cannot do is be told to
-//! stop: `accept` is woken by a connection to itself, and a blocked `read` by shutting its
-//! socket down from another thread. Signals come from signal-hook.
+//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams"
+//! and "TCP echo server using streams": `asyncio.start_server`,
+//! `asyncio.open_connection`). Each connection gets a thread that blocks in `read` until
+//! data comes: no event loop, no `await`, and the OS switches between the threads. What
+//! threads cannot do is be told to stop: `accept` is woken by a connection to itself, and
+//! a blocked `read` by shutting its socket down from another thread. Signals come from
+//! signal-hook.
 //!
 //! Dependencies: `cargo add signal-hook`
 //! Run: `cargo run --release` (in this repository: `just run echo threads`)
@@ -25,8 +26,8 @@ use signal_hook::iterator::Signals;
 /// defaults run the docs' exchange, with its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Params {
-    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`: the
-    /// server alone on `addr`, until Ctrl+C or SIGTERM.
+    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`:
+    /// the server alone on `addr`, until Ctrl+C or SIGTERM.
     pub serve: Option<SocketAddr>,
     /// Print nothing per connection (under load).
     pub quiet: bool,

@@ -1,11 +1,12 @@
 //! `echo` on tokio: a TCP echo server and its client.
 //!
-//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams" and
-//! "TCP echo server using streams": `asyncio.start_server`, `asyncio.open_connection`).
-//! tokio hands out one `TcpStream` where asyncio hands out a `(reader, writer)` pair: it both
-//! reads and writes, and `split()` lends two halves when one task must do both at once.
-//! Stopping is spelled out: a `CancellationToken` ends the accept loop and a `TaskTracker`
-//! waits for the open connections, where asyncio has `server.close()` and `wait_closed()`.
+//! Pairs with the asyncio reference's "Streams" page (its "TCP echo client using streams"
+//! and "TCP echo server using streams": `asyncio.start_server`,
+//! `asyncio.open_connection`). tokio hands out one `TcpStream` where asyncio hands out a
+//! `(reader, writer)` pair: it both reads and writes, and `split()` lends two halves when
+//! one task must do both at once. Stopping is spelled out: a `CancellationToken` ends the
+//! accept loop and a `TaskTracker` waits for the open connections, where asyncio has
+//! `server.close()` and `wait_closed()`.
 //!
 //! Dependencies: `cargo add tokio --features io-util,macros,net,rt-multi-thread,signal,time && cargo add tokio-util --features rt`
 //! Run: `cargo run --release` (in this repository: `just run echo tokio`)
@@ -25,8 +26,8 @@ use tokio_util::task::TaskTracker;
 /// defaults run the docs' exchange, with its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Params {
-    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`: the
-    /// server alone on `addr`, until Ctrl+C or SIGTERM.
+    /// `None`: the docs' exchange, a server on a free port and one client. `Some(addr)`:
+    /// the server alone on `addr`, until Ctrl+C or SIGTERM.
     pub serve: Option<SocketAddr>,
     /// Print nothing per connection (under load).
     pub quiet: bool,

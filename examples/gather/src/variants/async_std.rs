@@ -1,17 +1,19 @@
 //! `gather` on async-std (legacy).
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
-//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
-//! asyncio reference's "Coroutines and Tasks" page.
-//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
-//! Its `FutureExt` methods read like asyncio's helpers: `join`, `try_join`, `race`, `timeout`.
-//! Spawned tasks run on a global multi-threaded executor, and dropping a `JoinHandle` detaches
-//! the task, as in asyncio: a task you stop waiting for must be cancelled by hand.
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A
+//! Hands-On Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo),
+//! and with the asyncio reference's "Coroutines and Tasks" page. async-std was
+//! discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison. Its
+//! `FutureExt` methods read like asyncio's helpers: `join`, `try_join`, `race`,
+//! `timeout`. Spawned tasks run on a global multi-threaded executor, and dropping a
+//! `JoinHandle` detaches the task, as in asyncio: a task you stop waiting for must be
+//! cancelled by hand.
 //!
-//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
-//! sleep one unit (in this repository: `just run gather async-std --tasks 1000000 --unit 1s`).
-//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that
+//! each sleep one unit (in this repository: `just run gather async-std --tasks 1000000
+//! --unit 1s`). At a million tasks the allocator matters; the runner uses mimalloc, see
+//! the chapter.
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run gather async-std`)
@@ -28,8 +30,8 @@ use async_std::task;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
-    /// and the overhead; `None` runs the demo.
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall
+    /// time and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
     /// Which edition's programs the demo opens with.
     pub edition: Edition,
@@ -41,22 +43,27 @@ pub struct Params {
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
-    /// demo opens with its `gathers.py` and `as_completed.py`.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`,
+    /// and the demo opens with its `gathers.py` and `as_completed.py`.
     Y2025,
 }
 
 impl Edition {
-    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
-    /// for an empty list, which has neither.
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an
+    /// error for an empty list, which has neither.
     fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
         match self {
-            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
-            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+            Edition::Y2018 => {
+                seq.iter().max().copied().ok_or("max() arg is an empty sequence")
+            }
+            Edition::Y2025 => {
+                seq.iter().min().copied().ok_or("min() arg is an empty sequence")
+            }
         }
     }
 
-    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]`
+    /// two.
     fn slow(self) -> &'static [u32] {
         match self {
             Edition::Y2018 => &[10, 5, 0],
@@ -89,7 +96,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         None => task::block_on(demo(params)),
         Some(tasks) => scale(params, tasks),
     };
-    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its
+    // message.
     outcome.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
@@ -196,7 +204,12 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     let [a, b] = &mut tasks;
     // Each side says which task it waited for.
     let (first, index) = async { (a.await, 0) }.race(async { (b.await, 1) }).await;
-    println!("wait FIRST_COMPLETED: {:?} at {:.2}, {} pending", first?, units(start), tasks.len() - 1);
+    println!(
+        "wait FIRST_COMPLETED: {:?} at {:.2}, {} pending",
+        first?,
+        units(start),
+        tasks.len() - 1
+    );
     for (i, task) in tasks.into_iter().enumerate() {
         if i != index {
             // Dropping the handle would only detach the task: cancel it and wait.
@@ -211,24 +224,31 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     match coro(slow, params).timeout(unit * params.edition.patience()).await {
         Ok(result) => println!("wait_for: {:?} at {:.2}", result?, units(start)),
         // `timeout` dropped the inner future: that is its cancellation.
-        Err(_timeout) => println!("wait_for: timed out at {:.2}, task cancelled", units(start)),
+        Err(_timeout) => {
+            println!("wait_for: timed out at {:.2}, task cancelled", units(start))
+        }
     }
     // ANCHOR_END: wait_for
 
     // ANCHOR: fail_fast
     let start = Instant::now();
-    match coro(A, params).try_join(coro(EMPTY, params).try_join(coro(slow, params))).await {
+    match coro(A, params).try_join(coro(EMPTY, params).try_join(coro(slow, params))).await
+    {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         // try_join returned at the first error and dropped the two other futures.
         Err(error) => {
-            println!("gather fail-fast: error at {:.2}: {error}; 2 others cancelled", units(start));
+            println!(
+                "gather fail-fast: error at {:.2}: {error}; 2 others cancelled",
+                units(start)
+            );
         }
     }
     // ANCHOR_END: fail_fast
 
     // ANCHOR: return_exceptions
     let start = Instant::now();
-    let tasks: Vec<_> = [A, EMPTY, slow].into_iter().map(|seq| task::spawn(coro(seq, params))).collect();
+    let tasks: Vec<_> =
+        [A, EMPTY, slow].into_iter().map(|seq| task::spawn(coro(seq, params))).collect();
     let mut results = Vec::new();
     for task in tasks {
         results.push(task.await);
@@ -238,8 +258,8 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
-/// from the start of the run, so that two seconds read as two at any unit.
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial
+/// seconds from the start of the run, so that two seconds read as two at any unit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     start: Instant,
@@ -253,7 +273,8 @@ impl Clock {
 
     /// `HH:MM:SS` since the start, to the nearest tutorial second.
     fn now(self) -> String {
-        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        let seconds =
+            (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }

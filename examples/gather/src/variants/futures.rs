@@ -1,18 +1,19 @@
 //! `gather` on the `futures` crate's executor.
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
-//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
-//! asyncio reference's "Coroutines and Tasks" page.
-//! Nothing is spawned here: `block_on` polls one future, and the combinators poll many inside
-//! it. `join_all` and `try_join_all` are `gather`, `FuturesUnordered` is `as_completed`, and
-//! `select` is `wait(FIRST_COMPLETED)`: it hands back the unfinished future, to await later or
-//! to drop, which cancels it. The executor has no clock: `futures-timer` does the sleeping
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A
+//! Hands-On Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo),
+//! and with the asyncio reference's "Coroutines and Tasks" page. Nothing is spawned here:
+//! `block_on` polls one future, and the combinators poll many inside it. `join_all` and
+//! `try_join_all` are `gather`, `FuturesUnordered` is `as_completed`, and `select` is
+//! `wait(FIRST_COMPLETED)`: it hands back the unfinished future, to await later or to
+//! drop, which cancels it. The executor has no clock: `futures-timer` does the sleeping
 //! (and async-io's `Timer` in the scale mode, where futures-timer is the bottleneck).
 //!
-//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
-//! sleep one unit (in this repository: `just run gather futures --tasks 1000000 --unit 1s`).
-//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that
+//! each sleep one unit (in this repository: `just run gather futures --tasks 1000000
+//! --unit 1s`). At a million tasks the allocator matters; the runner uses mimalloc, see
+//! the chapter.
 //!
 //! Dependencies: `cargo add futures futures-timer async-io anyhow`
 //! Run: `cargo run --release` (in this repository: `just run gather futures`)
@@ -30,8 +31,8 @@ use futures_timer::Delay;
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
-    /// and the overhead; `None` runs the demo.
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall
+    /// time and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
     /// Which edition's programs the demo opens with.
     pub edition: Edition,
@@ -43,22 +44,27 @@ pub struct Params {
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
-    /// demo opens with its `gathers.py` and `as_completed.py`.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`,
+    /// and the demo opens with its `gathers.py` and `as_completed.py`.
     Y2025,
 }
 
 impl Edition {
-    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
-    /// for an empty list, which has neither.
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an
+    /// error for an empty list, which has neither.
     fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
         match self {
-            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
-            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+            Edition::Y2018 => {
+                seq.iter().max().copied().ok_or("max() arg is an empty sequence")
+            }
+            Edition::Y2025 => {
+                seq.iter().min().copied().ok_or("min() arg is an empty sequence")
+            }
         }
     }
 
-    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]`
+    /// two.
     fn slow(self) -> &'static [u32] {
         match self {
             Edition::Y2018 => &[10, 5, 0],
@@ -91,7 +97,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         None => block_on(demo(params)),
         Some(tasks) => scale(params, tasks),
     };
-    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its
+    // message.
     outcome.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
@@ -167,7 +174,8 @@ async fn gather_2018(params: Params) -> Result<(), Box<dyn Error>> {
 
     // ANCHOR: as_completed
     let start = Instant::now();
-    let mut running: FuturesUnordered<_> = [coro(A, params), coro(slow, params)].into_iter().collect();
+    let mut running: FuturesUnordered<_> =
+        [coro(A, params), coro(slow, params)].into_iter().collect();
     while let Some(result) = running.next().await {
         println!("as_completed: {:?} at {:.2}", result?, units(start));
     }
@@ -185,45 +193,71 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
 
     // ANCHOR: first_completed
     let start = Instant::now();
-    let (first, pending) = match future::select(coro(A, params).boxed(), coro(slow, params).boxed()).await {
-        Either::Left((result, other)) | Either::Right((result, other)) => (result, [other]),
-    };
-    println!("wait FIRST_COMPLETED: {:?} at {:.2}, {} pending", first?, units(start), pending.len());
-    // `select` handed the slower future back. Await it to finish it; drop it to cancel it.
+    let (first, pending) =
+        match future::select(coro(A, params).boxed(), coro(slow, params).boxed()).await {
+            Either::Left((result, other)) | Either::Right((result, other)) => {
+                (result, [other])
+            }
+        };
+    println!(
+        "wait FIRST_COMPLETED: {:?} at {:.2}, {} pending",
+        first?,
+        units(start),
+        pending.len()
+    );
+    // `select` handed the slower future back. Await it to finish it; drop it to cancel
+    // it.
     drop(pending);
     println!("wait FIRST_COMPLETED: pending task cancelled at {:.2}", units(start));
     // ANCHOR_END: first_completed
 
     // ANCHOR: wait_for
     let start = Instant::now();
-    match future::select(coro(slow, params).boxed(), Delay::new(unit * params.edition.patience())).await {
-        Either::Left((result, _timer)) => println!("wait_for: {:?} at {:.2}", result?, units(start)),
-        // Dropping the `(_, task)` pair drops the unfinished future: that is its cancellation.
-        Either::Right(((), _task)) => println!("wait_for: timed out at {:.2}, task cancelled", units(start)),
+    match future::select(
+        coro(slow, params).boxed(),
+        Delay::new(unit * params.edition.patience()),
+    )
+    .await
+    {
+        Either::Left((result, _timer)) => {
+            println!("wait_for: {:?} at {:.2}", result?, units(start))
+        }
+        // Dropping the `(_, task)` pair drops the unfinished future: that is its
+        // cancellation.
+        Either::Right(((), _task)) => {
+            println!("wait_for: timed out at {:.2}, task cancelled", units(start))
+        }
     }
     // ANCHOR_END: wait_for
 
     // ANCHOR: fail_fast
     let start = Instant::now();
-    match future::try_join_all([coro(A, params), coro(EMPTY, params), coro(slow, params)]).await {
+    match future::try_join_all([coro(A, params), coro(EMPTY, params), coro(slow, params)])
+        .await
+    {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         // try_join_all returned at the first error and dropped the two other futures.
         Err(error) => {
-            println!("gather fail-fast: error at {:.2}: {error}; 2 others cancelled", units(start));
+            println!(
+                "gather fail-fast: error at {:.2}: {error}; 2 others cancelled",
+                units(start)
+            );
         }
     }
     // ANCHOR_END: fail_fast
 
     // ANCHOR: return_exceptions
     let start = Instant::now();
-    let results = future::join_all([coro(A, params), coro(EMPTY, params), coro(slow, params)]).await;
+    let results =
+        future::join_all([coro(A, params), coro(EMPTY, params), coro(slow, params)])
+            .await;
     println!("gather return_exceptions: {results:?} at {:.2}", units(start));
     // ANCHOR_END: return_exceptions
     Ok(())
 }
 
-/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
-/// from the start of the run, so that two seconds read as two at any unit.
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial
+/// seconds from the start of the run, so that two seconds read as two at any unit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     start: Instant,
@@ -237,7 +271,8 @@ impl Clock {
 
     /// `HH:MM:SS` since the start, to the nearest tutorial second.
     fn now(self) -> String {
-        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        let seconds =
+            (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }
@@ -250,9 +285,10 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR: scale
 /// Gathers `tasks` futures that each sleep one unit, in argument order.
 ///
-/// The sleep here is async-io's `Timer` rather than `futures_timer::Delay`: any timer works
-/// with any executor, and at a million timers futures-timer's one heap-keeping thread, which
-/// wakes the executor once per timer, doubles the overhead (see the chapter).
+/// The sleep here is async-io's `Timer` rather than `futures_timer::Delay`: any timer
+/// works with any executor, and at a million timers futures-timer's one heap-keeping
+/// thread, which wakes the executor once per timer, doubles the overhead (see the
+/// chapter).
 fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let start = Instant::now();

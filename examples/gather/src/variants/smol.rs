@@ -1,16 +1,18 @@
 //! `gather` on smol.
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
-//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
-//! asyncio reference's "Coroutines and Tasks" page.
-//! smol keeps its combinators small: `future::zip` and `try_zip` join two futures, `future::or`
-//! races two; results "as completed" come through a channel that each task writes to. A smol
-//! `Task` is cancelled when it is dropped, and `task.cancel().await` cancels it and waits.
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A
+//! Hands-On Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo),
+//! and with the asyncio reference's "Coroutines and Tasks" page. smol keeps its
+//! combinators small: `future::zip` and `try_zip` join two futures, `future::or` races
+//! two; results "as completed" come through a channel that each task writes to. A smol
+//! `Task` is cancelled when it is dropped, and `task.cancel().await` cancels it and
+//! waits.
 //!
-//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
-//! sleep one unit (in this repository: `just run gather smol --tasks 1000000 --unit 1s`).
-//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that
+//! each sleep one unit (in this repository: `just run gather smol --tasks 1000000 --unit
+//! 1s`). At a million tasks the allocator matters; the runner uses mimalloc, see the
+//! chapter.
 //!
 //! Dependencies: `cargo add smol anyhow`
 //! Run: `cargo run --release` (in this repository: `just run gather smol`)
@@ -25,8 +27,8 @@ use smol::{LocalExecutor, Task, Timer, channel, future};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
-    /// and the overhead; `None` runs the demo.
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall
+    /// time and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
     /// Which edition's programs the demo opens with.
     pub edition: Edition,
@@ -38,22 +40,27 @@ pub struct Params {
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
-    /// demo opens with its `gathers.py` and `as_completed.py`.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`,
+    /// and the demo opens with its `gathers.py` and `as_completed.py`.
     Y2025,
 }
 
 impl Edition {
-    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
-    /// for an empty list, which has neither.
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an
+    /// error for an empty list, which has neither.
     fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
         match self {
-            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
-            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+            Edition::Y2018 => {
+                seq.iter().max().copied().ok_or("max() arg is an empty sequence")
+            }
+            Edition::Y2025 => {
+                seq.iter().min().copied().ok_or("min() arg is an empty sequence")
+            }
         }
     }
 
-    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]`
+    /// two.
     fn slow(self) -> &'static [u32] {
         match self {
             Edition::Y2018 => &[10, 5, 0],
@@ -83,14 +90,16 @@ pub fn main() -> anyhow::Result<()> {
 /// The demo, or with `tasks` set, the scale mode.
 pub fn run(params: Params) -> anyhow::Result<()> {
     let outcome = match params.tasks {
-        // A `LocalExecutor` on this thread, driven by `block_on`: one thread, like asyncio's loop.
+        // A `LocalExecutor` on this thread, driven by `block_on`: one thread, like
+        // asyncio's loop.
         None => {
             let ex = LocalExecutor::new();
             smol::block_on(ex.run(demo(&ex, params)))
         }
         Some(tasks) => scale(params, tasks),
     };
-    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its
+    // message.
     outcome.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
@@ -159,7 +168,10 @@ async fn as_completed(ex: &LocalExecutor<'_>, params: Params, clock: Clock) -> D
 // ANCHOR_END: as_completed_2025
 
 /// The 2018 edition's `gather` and `as_completed`, in this example's own lines.
-async fn gather_2018(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Error>> {
+async fn gather_2018(
+    ex: &LocalExecutor<'_>,
+    params: Params,
+) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let slow = params.edition.slow();
     // Tutorial seconds since `start`.
@@ -202,7 +214,8 @@ async fn waits(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Err
     let pending = tasks.iter().filter(|task| !task.is_finished()).count();
     println!("wait FIRST_COMPLETED: {first:?} at {:.2}, {pending} pending", units(start));
     for task in tasks {
-        // `cancel` stops the task and waits until it is gone; dropping it would cancel too.
+        // `cancel` stops the task and waits until it is gone; dropping it would cancel
+        // too.
         task.cancel().await;
     }
     println!("wait FIRST_COMPLETED: pending task cancelled at {:.2}", units(start));
@@ -223,18 +236,27 @@ async fn waits(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Err
 
     // ANCHOR: fail_fast
     let start = Instant::now();
-    match future::try_zip(coro(A, params), future::try_zip(coro(EMPTY, params), coro(slow, params))).await {
+    match future::try_zip(
+        coro(A, params),
+        future::try_zip(coro(EMPTY, params), coro(slow, params)),
+    )
+    .await
+    {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         // try_zip returned at the first error and dropped the two other futures.
         Err(error) => {
-            println!("gather fail-fast: error at {:.2}: {error}; 2 others cancelled", units(start));
+            println!(
+                "gather fail-fast: error at {:.2}: {error}; 2 others cancelled",
+                units(start)
+            );
         }
     }
     // ANCHOR_END: fail_fast
 
     // ANCHOR: return_exceptions
     let start = Instant::now();
-    let tasks: Vec<_> = [A, EMPTY, slow].into_iter().map(|seq| ex.spawn(coro(seq, params))).collect();
+    let tasks: Vec<_> =
+        [A, EMPTY, slow].into_iter().map(|seq| ex.spawn(coro(seq, params))).collect();
     let mut results = Vec::new();
     for task in tasks {
         results.push(task.await);
@@ -244,8 +266,8 @@ async fn waits(ex: &LocalExecutor<'_>, params: Params) -> Result<(), Box<dyn Err
     Ok(())
 }
 
-/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
-/// from the start of the run, so that two seconds read as two at any unit.
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial
+/// seconds from the start of the run, so that two seconds read as two at any unit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     start: Instant,
@@ -259,7 +281,8 @@ impl Clock {
 
     /// `HH:MM:SS` since the start, to the nearest tutorial second.
     fn now(self) -> String {
-        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        let seconds =
+            (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }

@@ -1,16 +1,17 @@
 //! `gather` with one OS thread per call.
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
-//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
-//! asyncio reference's "Coroutines and Tasks" page.
-//! Joining the handles in order is `gather`; a channel that every thread sends its result to
-//! gives them as they finish (`as_completed`). What threads cannot do is be cancelled: a
-//! thread you stop waiting for runs on to its end, and a million of them is not an option.
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A
+//! Hands-On Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo),
+//! and with the asyncio reference's "Coroutines and Tasks" page. Joining the handles in
+//! order is `gather`; a channel that every thread sends its result to gives them as they
+//! finish (`as_completed`). What threads cannot do is be cancelled: a thread you stop
+//! waiting for runs on to its end, and a million of them is not an option.
 //!
-//! Set `tasks` to run the scale mode instead of the demo: gather that many threads that each
-//! sleep one unit (in this repository: `just run gather threads --tasks 10000 --unit 1s`).
-//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//! Set `tasks` to run the scale mode instead of the demo: gather that many threads that
+//! each sleep one unit (in this repository: `just run gather threads --tasks 10000 --unit
+//! 1s`). At a million tasks the allocator matters; the runner uses mimalloc, see the
+//! chapter.
 //!
 //! Dependencies: `cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run gather threads`)
@@ -25,8 +26,8 @@ use std::time::{Duration, Instant};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Scale mode: gather this many threads that each sleep one unit, and print the wall time
-    /// and the overhead; `None` runs the demo.
+    /// Scale mode: gather this many threads that each sleep one unit, and print the wall
+    /// time and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
     /// Which edition's programs the demo opens with.
     pub edition: Edition,
@@ -38,22 +39,27 @@ pub struct Params {
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
-    /// demo opens with its `gathers.py` and `as_completed.py`.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`,
+    /// and the demo opens with its `gathers.py` and `as_completed.py`.
     Y2025,
 }
 
 impl Edition {
-    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
-    /// for an empty list, which has neither.
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an
+    /// error for an empty list, which has neither.
     fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
         match self {
-            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
-            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+            Edition::Y2018 => {
+                seq.iter().max().copied().ok_or("max() arg is an empty sequence")
+            }
+            Edition::Y2025 => {
+                seq.iter().min().copied().ok_or("min() arg is an empty sequence")
+            }
         }
     }
 
-    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]`
+    /// two.
     fn slow(self) -> &'static [u32] {
         match self {
             Edition::Y2018 => &[10, 5, 0],
@@ -104,7 +110,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         None => demo(params),
         Some(tasks) => scale(params, tasks),
     };
-    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its
+    // message.
     outcome.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
@@ -132,7 +139,12 @@ fn start(seq: &'static [u32], params: Params) -> Handle {
 type Done = mpsc::Sender<(usize, Result<Vec<u32>, &'static str>)>;
 
 /// Starts `coro(seq)` on a new thread that sends its index and result to `done`.
-fn start_sending(index: usize, seq: &'static [u32], params: Params, done: &Done) -> thread::JoinHandle<()> {
+fn start_sending(
+    index: usize,
+    seq: &'static [u32],
+    params: Params,
+    done: &Done,
+) -> thread::JoinHandle<()> {
     let done = done.clone();
     thread::spawn(move || {
         // The receiver may be gone (nobody waits any more): then the result goes nowhere.
@@ -179,7 +191,8 @@ fn gathers(params: Params, clock: Clock) -> Result<(), Box<dyn Error>> {
 fn as_completed(params: Params, clock: Clock) -> Result<(), Box<dyn Error>> {
     let (done, finished) = mpsc::channel();
     let slow = params.edition.slow();
-    let threads = [(0, slow), (1, A)].map(|(i, seq)| start_sending(i, seq, params, &done));
+    let threads =
+        [(0, slow), (1, A)].map(|(i, seq)| start_sending(i, seq, params, &done));
     drop(done); // the channel closes when the last thread has sent its result
     println!("Start: {}", clock.now());
     for (_index, result) in finished {
@@ -232,10 +245,19 @@ fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     // ANCHOR: first_completed
     let begin = Instant::now();
     let (done, finished) = mpsc::channel();
-    let threads = [start_sending(0, A, params, &done), start_sending(1, slow, params, &done)];
+    let threads =
+        [start_sending(0, A, params, &done), start_sending(1, slow, params, &done)];
     let (index, first) = finished.recv()?;
-    let pending = threads.iter().enumerate().filter(|(i, t)| *i != index && !t.is_finished()).count();
-    println!("wait FIRST_COMPLETED: {:?} at {:.2}, {pending} pending", first?, units(begin));
+    let pending = threads
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| *i != index && !t.is_finished())
+        .count();
+    println!(
+        "wait FIRST_COMPLETED: {:?} at {:.2}, {pending} pending",
+        first?,
+        units(begin)
+    );
     // There is no way to stop a thread from outside: dropping its handle detaches it.
     drop(threads);
     println!("wait FIRST_COMPLETED: pending thread left running at {:.2}", units(begin));
@@ -246,8 +268,12 @@ fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     let (done, finished) = mpsc::channel();
     start_sending(0, slow, params, &done);
     match finished.recv_timeout(unit * params.edition.patience()) {
-        Ok((_index, result)) => println!("wait_for: {:?} at {:.2}", result?, units(begin)),
-        Err(_timeout) => println!("wait_for: timed out at {:.2}, thread left running", units(begin)),
+        Ok((_index, result)) => {
+            println!("wait_for: {:?} at {:.2}", result?, units(begin))
+        }
+        Err(_timeout) => {
+            println!("wait_for: timed out at {:.2}, thread left running", units(begin))
+        }
     }
     // ANCHOR_END: wait_for
 
@@ -262,8 +288,10 @@ fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     drop(done);
     // Take results as they come; stop at the first error.
     let mut failed = None;
-    let results: Result<Vec<_>, _> =
-        finished.iter().map(|(index, result)| result.inspect_err(|_| failed = Some(index))).collect();
+    let results: Result<Vec<_>, _> = finished
+        .iter()
+        .map(|(index, result)| result.inspect_err(|_| failed = Some(index)))
+        .collect();
     match results {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         Err(error) => {
@@ -279,7 +307,8 @@ fn waits(params: Params) -> Result<(), Box<dyn Error>> {
 
     // ANCHOR: return_exceptions
     let begin = Instant::now();
-    let threads: Vec<_> = [A, EMPTY, slow].into_iter().map(|seq| start(seq, params)).collect();
+    let threads: Vec<_> =
+        [A, EMPTY, slow].into_iter().map(|seq| start(seq, params)).collect();
     let mut results = Vec::new();
     for thread in threads {
         results.push(join(thread)?);
@@ -289,8 +318,8 @@ fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
-/// from the start of the run, so that two seconds read as two at any unit.
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial
+/// seconds from the start of the run, so that two seconds read as two at any unit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     start: Instant,
@@ -304,7 +333,8 @@ impl Clock {
 
     /// `HH:MM:SS` since the start, to the nearest tutorial second.
     fn now(self) -> String {
-        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        let seconds =
+            (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }
@@ -322,7 +352,8 @@ fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let start = Instant::now();
     let mut handles = Vec::with_capacity(tasks);
     for i in 0..tasks {
-        // `Builder::spawn` reports a thread the OS refuses, where `thread::spawn` would panic.
+        // `Builder::spawn` reports a thread the OS refuses, where `thread::spawn` would
+        // panic.
         handles.push(thread::Builder::new().spawn(move || {
             thread::sleep(unit);
             i

@@ -1,17 +1,18 @@
 //! `gather` on tokio.
 //!
 //! Pairs with "Other Top-Level asyncio Functions" in Real Python's "Async IO in Python: A
-//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A Hands-On
-//! Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo), and with the
-//! asyncio reference's "Coroutines and Tasks" page.
-//! `tokio::join!` and `try_join!` poll futures together inside the current task, like
-//! `asyncio.gather`; a `JoinSet` of spawned tasks hands results back as they finish, like
-//! `as_completed` and `wait`. Unlike asyncio, what you stop awaiting is dropped, and a dropped
-//! future is cancelled: `try_join!` and `timeout` cancel the rest for you.
+//! Complete Walkthrough" (2018), with "Other `asyncio` Tools" in "Python's asyncio: A
+//! Hands-On Walkthrough" (2025: its `gathers.py` and `as_completed.py` open the demo),
+//! and with the asyncio reference's "Coroutines and Tasks" page. `tokio::join!` and
+//! `try_join!` poll futures together inside the current task, like `asyncio.gather`; a
+//! `JoinSet` of spawned tasks hands results back as they finish, like `as_completed` and
+//! `wait`. Unlike asyncio, what you stop awaiting is dropped, and a dropped future is
+//! cancelled: `try_join!` and `timeout` cancel the rest for you.
 //!
-//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that each
-//! sleep one unit (in this repository: `just run gather tokio --tasks 1000000 --unit 1s`).
-//! At a million tasks the allocator matters; the runner uses mimalloc, see the chapter.
+//! Set `tasks` to run the scale mode instead of the demo: gather that many tasks that
+//! each sleep one unit (in this repository: `just run gather tokio --tasks 1000000 --unit
+//! 1s`). At a million tasks the allocator matters; the runner uses mimalloc, see the
+//! chapter.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt-multi-thread,time && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run gather tokio`)
@@ -27,8 +28,8 @@ use tokio::time::{sleep, timeout};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall time
-    /// and the overhead; `None` runs the demo.
+    /// Scale mode: gather this many tasks that each sleep one unit, and print the wall
+    /// time and the overhead; `None` runs the demo.
     pub tasks: Option<usize>,
     /// Which edition's programs the demo opens with.
     pub edition: Edition,
@@ -40,22 +41,27 @@ pub struct Params {
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`, and the
-    /// demo opens with its `gathers.py` and `as_completed.py`.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`,
+    /// and the demo opens with its `gathers.py` and `as_completed.py`.
     Y2025,
 }
 
 impl Edition {
-    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an error
-    /// for an empty list, which has neither.
+    /// How long `coro(seq)` waits: `max(seq)` in 2018, `min(numbers)` in 2025, and an
+    /// error for an empty list, which has neither.
     fn wait(self, seq: &[u32]) -> Result<u32, &'static str> {
         match self {
-            Edition::Y2018 => seq.iter().max().copied().ok_or("max() arg is an empty sequence"),
-            Edition::Y2025 => seq.iter().min().copied().ok_or("min() arg is an empty sequence"),
+            Edition::Y2018 => {
+                seq.iter().max().copied().ok_or("max() arg is an empty sequence")
+            }
+            Edition::Y2025 => {
+                seq.iter().min().copied().ok_or("min() arg is an empty sequence")
+            }
         }
     }
 
-    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]` two.
+    /// The slower call's list: 2018's `[10, 5, 0]` waits 10 seconds, 2025's `[10, 5, 2]`
+    /// two.
     fn slow(self) -> &'static [u32] {
         match self {
             Edition::Y2018 => &[10, 5, 0],
@@ -88,7 +94,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         None => demo(params),
         Some(tasks) => scale(params, tasks),
     };
-    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its message.
+    // A `Box<dyn Error>` may not cross threads, as an `anyhow::Error` must: keep its
+    // message.
     outcome.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
@@ -178,8 +185,8 @@ async fn gather_2018(params: Params) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The demo's own part, in both editions: waiting for the first, with a timeout, and what an
-/// error does to a gather.
+/// The demo's own part, in both editions: waiting for the first, with a timeout, and what
+/// an error does to a gather.
 async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;
     let slow = params.edition.slow();
@@ -192,9 +199,15 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     set.spawn(coro(A, params));
     set.spawn(coro(slow, params));
     if let Some(first) = set.join_next().await {
-        println!("wait FIRST_COMPLETED: {:?} at {:.2}, {} pending", first??, units(start), set.len());
+        println!(
+            "wait FIRST_COMPLETED: {:?} at {:.2}, {} pending",
+            first??,
+            units(start),
+            set.len()
+        );
     }
-    // Aborts what is left and waits until it is gone (dropping the set would abort it too).
+    // Aborts what is left and waits until it is gone (dropping the set would abort it
+    // too).
     set.shutdown().await;
     println!("wait FIRST_COMPLETED: pending task cancelled at {:.2}", units(start));
     // ANCHOR_END: first_completed
@@ -204,7 +217,9 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
     match timeout(unit * params.edition.patience(), coro(slow, params)).await {
         Ok(result) => println!("wait_for: {:?} at {:.2}", result?, units(start)),
         // `timeout` dropped the inner future: that is its cancellation.
-        Err(_elapsed) => println!("wait_for: timed out at {:.2}, task cancelled", units(start)),
+        Err(_elapsed) => {
+            println!("wait_for: timed out at {:.2}, task cancelled", units(start))
+        }
     }
     // ANCHOR_END: wait_for
 
@@ -214,21 +229,25 @@ async fn waits(params: Params) -> Result<(), Box<dyn Error>> {
         Ok(all) => println!("gather fail-fast: {all:?}"),
         // try_join! returned at the first error and dropped the two other futures.
         Err(error) => {
-            println!("gather fail-fast: error at {:.2}: {error}; 2 others cancelled", units(start));
+            println!(
+                "gather fail-fast: error at {:.2}: {error}; 2 others cancelled",
+                units(start)
+            );
         }
     }
     // ANCHOR_END: fail_fast
 
     // ANCHOR: return_exceptions
     let start = Instant::now();
-    let (a, empty, b) = tokio::join!(coro(A, params), coro(EMPTY, params), coro(slow, params));
+    let (a, empty, b) =
+        tokio::join!(coro(A, params), coro(EMPTY, params), coro(slow, params));
     println!("gather return_exceptions: {:?} at {:.2}", [a, empty, b], units(start));
     // ANCHOR_END: return_exceptions
     Ok(())
 }
 
-/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial seconds
-/// from the start of the run, so that two seconds read as two at any unit.
+/// The programs' clock, `time.strftime("%X")` in the 2025 edition: it counts tutorial
+/// seconds from the start of the run, so that two seconds read as two at any unit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     start: Instant,
@@ -242,7 +261,8 @@ impl Clock {
 
     /// `HH:MM:SS` since the start, to the nearest tutorial second.
     fn now(self) -> String {
-        let seconds = (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
+        let seconds =
+            (self.start.elapsed().as_secs_f64() / self.unit.as_secs_f64()).round() as u64;
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }
@@ -255,11 +275,11 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR: scale
 /// Gathers `tasks` spawned tasks that each sleep one unit, in argument order.
 ///
-/// The multi-thread runtime: at a million tasks the workers start and finish tasks while this
-/// thread is still spawning (0.22 s of overhead, against 0.36 s on the current-thread one).
-/// Spawn rather than `join_all` a million sleeps in one task: that is quadratic on tokio.
-/// The allocator matters as much: with glibc's malloc the overhead is 0.58 s (the runner
-/// uses mimalloc: see the chapter).
+/// The multi-thread runtime: at a million tasks the workers start and finish tasks while
+/// this thread is still spawning (0.22 s of overhead, against 0.36 s on the
+/// current-thread one). Spawn rather than `join_all` a million sleeps in one task: that
+/// is quadratic on tokio. The allocator matters as much: with glibc's malloc the overhead
+/// is 0.58 s (the runner uses mimalloc: see the chapter).
 #[tokio::main]
 async fn scale(params: Params, tasks: usize) -> Result<(), Box<dyn Error>> {
     let unit = params.unit;

@@ -1,11 +1,14 @@
-//! `generators` on async-std (legacy): the generator is a spawned task, with two channels.
+//! `generators` on async-std (legacy): the generator is a spawned task, with two
+//! channels.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for
 //! comparison. Its API mirrors std's, so this is the threads variant with `async` added:
-//! `task::spawn` for `thread::spawn`, `async_std::channel` for `mpsc`. The task runs on a global
-//! multi-threaded executor, so the generator and its caller may take turns on different threads;
-//! dropping the `JoinHandle` detaches the task, and closing the channels ends it.
+//! `task::spawn` for `thread::spawn`, `async_std::channel` for `mpsc`. The task runs on a
+//! global multi-threaded executor, so the generator and its caller may take turns on
+//! different threads; dropping the `JoinHandle` detaches the task, and closing the
+//! channels ends it.
 //!
 //! Dependencies: `cargo add async-std`
 //! Run: `cargo run --release` (in this repository: `just run generators async-std`)
@@ -31,21 +34,24 @@ pub fn main() {
 }
 
 // ANCHOR: generator
-/// The generator's body, run as a task. It waits for the first resumption before it starts.
+/// The generator's body, run as a task. It waits for the first resumption before it
+/// starts.
 async fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: Sender<i64>) {
     if resume.recv().await.is_err() {
         return;
     }
     let mut index = 0;
     while index < up_to {
-        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        // `yield index`: hand the index over, then wait to be resumed with a jump or
+        // nothing.
         if values.send(index).await.is_err() {
             return;
         }
         let Ok(jump) = resume.recv().await else { return };
         index += jump.unwrap_or(1);
     }
-    // Returning drops `values`: the caller's `recv` fails, which is its `StopAsyncIteration`.
+    // Returning drops `values`: the caller's `recv` fails, which is its
+    // `StopAsyncIteration`.
 }
 
 /// The caller's end of a `jumping_range` task.
@@ -72,9 +78,9 @@ impl Generator {
 // ANCHOR_END: generator
 
 // ANCHOR: endless
-/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
-/// most one value ahead of the caller. Once the caller drops the receiver, `send` fails and
-/// the task returns.
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it
+/// runs at most one value ahead of the caller. Once the caller drops the receiver, `send`
+/// fails and the task returns.
 fn endless() -> Receiver<u32> {
     let (values, received) = bounded(1);
     task::spawn(async move {
@@ -107,8 +113,8 @@ async fn pause_and_resume(e: &mut Receiver<u32>) {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));

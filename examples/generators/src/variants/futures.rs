@@ -1,10 +1,11 @@
 //! `generators` on the `futures` crate: the generator is a `Stream`, with a side channel.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). No task here: the stream runs inside the caller's own poll, only when asked
-//! for its next item, as a Python generator runs only inside `next` or `send`. A `Stream` takes
-//! no resume value, so the jumps travel through an unbounded channel and each step takes the
-//! jump sent since the last one. `block_on` is the whole executor.
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). No task here: the stream runs inside the caller's own poll, only when asked
+//! for its next item, as a Python generator runs only inside `next` or `send`. A `Stream`
+//! takes no resume value, so the jumps travel through an unbounded channel and each step
+//! takes the jump sent since the last one. `block_on` is the whole executor.
 //!
 //! Dependencies: `cargo add futures`
 //! Run: `cargo run --release` (in this repository: `just run generators futures`)
@@ -32,10 +33,14 @@ pub fn main() {
 // ANCHOR: generator
 /// `jumping_range` as a stream: the state between steps is the last index yielded (`None`
 /// before the first) and the channel the jumps arrive on.
-fn jumping_range(up_to: i64, jumps: UnboundedReceiver<i64>) -> LocalBoxStream<'static, i64> {
+fn jumping_range(
+    up_to: i64,
+    jumps: UnboundedReceiver<i64>,
+) -> LocalBoxStream<'static, i64> {
     stream::unfold((None, jumps), move |(last, mut jumps)| async move {
         let index = match last {
-            // A jump sent before the first step has nothing to move: drop it (Python raises).
+            // A jump sent before the first step has nothing to move: drop it (Python
+            // raises).
             None => {
                 let _ = jumps.try_recv();
                 0
@@ -44,7 +49,8 @@ fn jumping_range(up_to: i64, jumps: UnboundedReceiver<i64>) -> LocalBoxStream<'s
         };
         (index < up_to).then_some((index, (Some(index), jumps)))
     })
-    // `unfold` must not be polled again once it has ended; `fuse` makes it answer `None` forever.
+    // `unfold` must not be polled again once it has ended; `fuse` makes it answer `None`
+    // forever.
     .fuse()
     .boxed_local()
 }
@@ -74,8 +80,8 @@ impl Generator {
 // ANCHOR_END: generator
 
 // ANCHOR: endless
-/// `endless()` as a stream, the async iterator: `cycle` repeats it forever, and it computes a
-/// value only when polled for one.
+/// `endless()` as a stream, the async iterator: `cycle` repeats it forever, and it
+/// computes a value only when polled for one.
 fn endless() -> impl Stream<Item = u32> + Unpin {
     stream::iter([9, 8, 7, 6]).cycle()
 }
@@ -95,8 +101,8 @@ async fn pause_and_resume() {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));

@@ -1,10 +1,11 @@
 //! `generators` on smol: the generator is a task on a local executor, with two channels.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). The body is the threads variant's, made async: `yield` becomes "send the index,
-//! then await the next resumption" over `smol::channel` (async-channel). A smol `Task` is
-//! cancelled when dropped, so the generator keeps its task: dropping the generator stops it,
-//! much like Python's `gen.close()`.
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). The body is the threads variant's, made async: `yield` becomes "send the
+//! index, then await the next resumption" over `smol::channel` (async-channel). A smol
+//! `Task` is cancelled when dropped, so the generator keeps its task: dropping the
+//! generator stops it, much like Python's `gen.close()`.
 //!
 //! Dependencies: `cargo add smol`
 //! Run: `cargo run --release` (in this repository: `just run generators smol`)
@@ -30,21 +31,24 @@ pub fn main() {
 }
 
 // ANCHOR: generator
-/// The generator's body, run as a task. It waits for the first resumption before it starts.
+/// The generator's body, run as a task. It waits for the first resumption before it
+/// starts.
 async fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: Sender<i64>) {
     if resume.recv().await.is_err() {
         return;
     }
     let mut index = 0;
     while index < up_to {
-        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        // `yield index`: hand the index over, then wait to be resumed with a jump or
+        // nothing.
         if values.send(index).await.is_err() {
             return;
         }
         let Ok(jump) = resume.recv().await else { return };
         index += jump.unwrap_or(1);
     }
-    // Returning drops `values`: the caller's `recv` fails, which is its `StopAsyncIteration`.
+    // Returning drops `values`: the caller's `recv` fails, which is its
+    // `StopAsyncIteration`.
 }
 
 /// The caller's end: both channels, and the task, which would be cancelled if dropped.
@@ -55,7 +59,8 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// Spawns the generator's task on `executor`; it runs nothing until the first resumption.
+    /// Spawns the generator's task on `executor`; it runs nothing until the first
+    /// resumption.
     pub fn spawn(executor: &LocalExecutor<'_>, up_to: i64) -> Generator {
         let (resume, resumed) = bounded(1);
         let (yielded, values) = bounded(1);
@@ -72,8 +77,8 @@ impl Generator {
 // ANCHOR_END: generator
 
 // ANCHOR: endless
-/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
-/// most one value ahead of the caller. Dropping the returned `Task` cancels it.
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it
+/// runs at most one value ahead of the caller. Dropping the returned `Task` cancels it.
 fn endless(executor: &LocalExecutor<'_>) -> (Task<()>, Receiver<u32>) {
     let (values, received) = bounded(1);
     let task = executor.spawn(async move {
@@ -106,8 +111,8 @@ async fn pause_and_resume(e: &mut Receiver<u32>) {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));

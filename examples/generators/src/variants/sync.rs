@@ -1,10 +1,13 @@
-//! `generators` in plain Rust: a generator written out as the state machine it compiles into.
+//! `generators` in plain Rust: a generator written out as the state machine it compiles
+//! into.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). Stable Rust has no `yield` with a resume value, so `JumpingRange` keeps by hand
-//! what a generator keeps for you: where it paused (`State`) and the locals alive there
-//! (`index`). The compiler turns every `async fn` into the same kind of enum, and the second half
-//! of this file polls one by hand, with a waker that does nothing, to show it.
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). Stable Rust has no `yield` with a resume value, so `JumpingRange` keeps by
+//! hand what a generator keeps for you: where it paused (`State`) and the locals alive
+//! there (`index`). The compiler turns every `async fn` into the same kind of enum, and
+//! the second half of this file polls one by hand, with a waker that does nothing, to
+//! show it.
 //!
 //! Dependencies: none, std only.
 //! Run: `cargo run --release` (in this repository: `just run generators sync`)
@@ -41,8 +44,8 @@ enum State {
     Done,
 }
 
-/// `jumping_range(up_to)`: yields 0, 1, 2, ... below `up_to`; a jump sent in moves the index by
-/// that much instead of one.
+/// `jumping_range(up_to)`: yields 0, 1, 2, ... below `up_to`; a jump sent in moves the
+/// index by that much instead of one.
 #[derive(Debug)]
 pub struct JumpingRange {
     up_to: i64,
@@ -54,12 +57,12 @@ impl JumpingRange {
         JumpingRange { up_to, state: State::Start }
     }
 
-    /// Resumes the generator with `jump` (`None` is a plain `next`) and runs it to its next
-    /// `yield`: `Some(index)`, or `None` once it has returned.
+    /// Resumes the generator with `jump` (`None` is a plain `next`) and runs it to its
+    /// next `yield`: `Some(index)`, or `None` once it has returned.
     pub fn send(&mut self, jump: Option<i64>) -> Option<i64> {
         let index = match self.state {
-            // The body starts at `index = 0`. Python refuses a value sent before the first
-            // `next` (TypeError); this machine ignores it.
+            // The body starts at `index = 0`. Python refuses a value sent before the
+            // first `next` (TypeError); this machine ignores it.
             State::Start => 0,
             State::Yielded { index } => index + jump.unwrap_or(1),
             State::Done => return None,
@@ -108,8 +111,8 @@ fn drive(params: Params) {
 // ANCHOR_END: drive
 
 // ANCHOR: endless
-/// `endless()`: 9, 8, 7, 6, 9, 8, ... forever. An iterator is a paused generator: it computes
-/// its next value only when asked, so an endless one costs nothing until then.
+/// `endless()`: 9, 8, 7, 6, 9, 8, ... forever. An iterator is a paused generator: it
+/// computes its next value only when asked, so an endless one costs nothing until then.
 fn endless() -> impl Iterator<Item = u32> {
     [9, 8, 7, 6].into_iter().cycle()
 }
@@ -129,8 +132,8 @@ fn pause_and_resume() {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));
@@ -138,9 +141,9 @@ fn report(taken: &[u32], resumed: &[u32]) {
 }
 
 // ANCHOR: by_hand
-/// One suspension point: `Pending` the first time it is polled, `Ready` the next. Before it
-/// returns `Pending` it wakes its waker, asking to be polled again (a bare `yield` in a
-/// generator-based coroutine asks the event loop for the same).
+/// One suspension point: `Pending` the first time it is polled, `Ready` the next. Before
+/// it returns `Pending` it wakes its waker, asking to be polled again (a bare `yield` in
+/// a generator-based coroutine asks the event loop for the same).
 #[derive(Debug, Default)]
 struct Pause {
     paused: bool,
@@ -167,15 +170,17 @@ async fn step(name: &str, value: i64) -> i64 {
 }
 
 async fn both() -> i64 {
-    // Each `.await` passes the inner future's `Pending` straight up to whoever polls `both`,
-    // as `yield from` passes an inner generator's yields up to whoever drives the outer one.
+    // Each `.await` passes the inner future's `Pending` straight up to whoever polls
+    // `both`, as `yield from` passes an inner generator's yields up to whoever drives the
+    // outer one.
     let first = step("first", 1).await;
     let second = step("second", 2).await;
     first + second
 }
 
-/// What an executor does, minus the waiting: poll until `Ready`. A real executor would sleep
-/// until the waker is called; `Waker::noop()` is never listened to, so this loop just polls again.
+/// What an executor does, minus the waiting: poll until `Ready`. A real executor would
+/// sleep until the waker is called; `Waker::noop()` is never listened to, so this loop
+/// just polls again.
 fn drive_by_hand() {
     println!("driving both() by hand:");
     let mut future = pin!(both());

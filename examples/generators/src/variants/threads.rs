@@ -1,10 +1,12 @@
 //! `generators` with the generator on its own thread, talking over two channels.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). A thread has what a generator needs and a plain function lacks: a stack that
-//! survives a pause. The body below reads like the Python generator; `yield` becomes "send the
-//! index, then block until the caller resumes us". Both channels have no buffer, so the two
-//! threads take turns, as a generator and its caller do. The price: an OS thread per generator.
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). A thread has what a generator needs and a plain function lacks: a stack that
+//! survives a pause. The body below reads like the Python generator; `yield` becomes
+//! "send the index, then block until the caller resumes us". Both channels have no
+//! buffer, so the two threads take turns, as a generator and its caller do. The price: an
+//! OS thread per generator.
 //!
 //! Dependencies: none, std only.
 //! Run: `cargo run --release` (in this repository: `just run generators threads`)
@@ -30,15 +32,16 @@ pub fn main() {
 }
 
 // ANCHOR: generator
-/// The generator's body, run on its own thread. It waits for the first resumption before it
-/// starts, as a Python generator runs nothing until the first `next`.
+/// The generator's body, run on its own thread. It waits for the first resumption before
+/// it starts, as a Python generator runs nothing until the first `next`.
 fn jumping_range(up_to: i64, resume: Receiver<Option<i64>>, values: SyncSender<i64>) {
     if resume.recv().is_err() {
         return; // dropped before it was ever started
     }
     let mut index = 0;
     while index < up_to {
-        // `yield index`: hand the index over, then wait to be resumed with a jump or nothing.
+        // `yield index`: hand the index over, then wait to be resumed with a jump or
+        // nothing.
         if values.send(index).is_err() {
             return;
         }
@@ -55,7 +58,8 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// Starts `jumping_range` on a thread of `scope`; it runs nothing until the first resumption.
+    /// Starts `jumping_range` on a thread of `scope`; it runs nothing until the first
+    /// resumption.
     pub fn spawn<'scope>(scope: &'scope Scope<'scope, '_>, up_to: i64) -> Generator {
         let (resume, resumed) = sync_channel(0);
         let (yielded, values) = sync_channel(0);
@@ -80,9 +84,9 @@ impl Iterator for Generator {
 // ANCHOR_END: generator
 
 // ANCHOR: endless
-/// `endless()` on a thread: it hands over one value, then blocks in `send` until the caller
-/// asks for the next (a channel without a buffer is a rendezvous). Once the caller drops the
-/// receiver, `send` fails and the thread returns.
+/// `endless()` on a thread: it hands over one value, then blocks in `send` until the
+/// caller asks for the next (a channel without a buffer is a rendezvous). Once the caller
+/// drops the receiver, `send` fails and the thread returns.
 fn endless<'scope>(scope: &'scope Scope<'scope, '_>) -> Receiver<u32> {
     let (values, received) = sync_channel(0);
     scope.spawn(move || {
@@ -112,8 +116,8 @@ fn pause_and_resume() {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));
@@ -122,7 +126,8 @@ fn report(taken: &[u32], resumed: &[u32]) {
 
 // ANCHOR: main
 pub fn run(params: Params) {
-    // The scope joins the generator's thread: dropping `generator` closes its channels, which ends it.
+    // The scope joins the generator's thread: dropping `generator` closes its channels,
+    // which ends it.
     thread::scope(|scope| {
         let mut generator = Generator::spawn(scope, params.up_to);
         let mut seen = Vec::new();

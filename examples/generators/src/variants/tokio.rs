@@ -1,11 +1,12 @@
 //! `generators` on tokio: the generator is a task, resumed by messages.
 //!
-//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A Complete
-//! Walkthrough" (2018; its `endless()` too; the 2025 edition has no such section). Each `send` is a message carrying the jump and a `oneshot` sender for the
-//! reply: the request/response shape tokio's own tutorial uses for a task that owns some state.
-//! The generator's body reads like the Python one; where Python yields, it answers the pending
-//! request and awaits the next one. The runtime is `current_thread`: the caller and the task
-//! take turns, so one thread is all they need.
+//! Pairs with "Async IO's Roots in Generators" in Real Python's "Async IO in Python: A
+//! Complete Walkthrough" (2018; its `endless()` too; the 2025 edition has no such
+//! section). Each `send` is a message carrying the jump and a `oneshot` sender for the
+//! reply: the request/response shape tokio's own tutorial uses for a task that owns some
+//! state. The generator's body reads like the Python one; where Python yields, it answers
+//! the pending request and awaits the next one. The runtime is `current_thread`: the
+//! caller and the task take turns, so one thread is all they need.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,sync`
 //! Run: `cargo run --release` (in this repository: `just run generators tokio`)
@@ -30,10 +31,12 @@ pub fn main() {
 }
 
 // ANCHOR: generator
-/// A resumption: the jump sent in (`None` for a plain `next`) and where to put the next value.
+/// A resumption: the jump sent in (`None` for a plain `next`) and where to put the next
+/// value.
 type Resume = (Option<i64>, oneshot::Sender<i64>);
 
-/// The generator's body, run as a task. It waits for the first resumption before it starts.
+/// The generator's body, run as a task. It waits for the first resumption before it
+/// starts.
 async fn jumping_range(up_to: i64, mut resumes: mpsc::Receiver<Resume>) {
     let Some((_, mut reply)) = resumes.recv().await else { return };
     let mut index = 0;
@@ -44,7 +47,8 @@ async fn jumping_range(up_to: i64, mut resumes: mpsc::Receiver<Resume>) {
         reply = next_reply;
         index += jump.unwrap_or(1);
     }
-    // Returning drops the last `reply` unanswered and closes `resumes`: the caller sees `None`.
+    // Returning drops the last `reply` unanswered and closes `resumes`: the caller sees
+    // `None`.
 }
 
 /// The caller's end of a `jumping_range` task.
@@ -70,9 +74,9 @@ impl Generator {
 // ANCHOR_END: generator
 
 // ANCHOR: endless
-/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it runs at
-/// most one value ahead of the caller. Once the caller drops the receiver, `send` fails and
-/// the task returns.
+/// `endless()` as a task: it waits in `send` while the one-slot channel is full, so it
+/// runs at most one value ahead of the caller. Once the caller drops the receiver, `send`
+/// fails and the task returns.
 fn endless() -> mpsc::Receiver<u32> {
     let (values, received) = mpsc::channel(1);
     tokio::spawn(async move {
@@ -105,8 +109,8 @@ async fn pause_and_resume() {
 }
 // ANCHOR_END: endless
 
-/// Prints what the tutorial's loop prints: values until their total reaches 100, then a pause,
-/// then three more from the same generator.
+/// Prints what the tutorial's loop prints: values until their total reaches 100, then a
+/// pause, then three more from the same generator.
 fn report(taken: &[u32], resumed: &[u32]) {
     let words = |values: &[u32]| values.iter().map(u32::to_string).collect::<Vec<_>>();
     println!("for i in endless() -> {}", words(taken).join(" "));

@@ -3,10 +3,11 @@
 //! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
 //! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
 //! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
-//! `task::spawn` would put the heartbeat on async-std's global multi-threaded executor, where
-//! it could dodge the blocked thread, so the mistake uses `task::spawn_local` (an "unstable"
-//! feature): the heartbeat then shares `block_on`'s thread, as in asyncio. `spawn_blocking`
-//! runs the closure on the same `blocking-N` threads as smol's `unblock`.
+//! `task::spawn` would put the heartbeat on async-std's global multi-threaded executor,
+//! where it could dodge the blocked thread, so the mistake uses `task::spawn_local` (an
+//! "unstable" feature): the heartbeat then shares `block_on`'s thread, as in asyncio.
+//! `spawn_blocking` runs the closure on the same `blocking-N` threads as smol's
+//! `unblock`.
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload async-std`)
@@ -48,7 +49,8 @@ pub fn main() {
 }
 
 // ANCHOR: blocking
-/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial
+/// second.
 fn blocking_io(unit: Duration) {
     info!("blocking_io(): sleeping");
     thread::sleep(unit);
@@ -76,8 +78,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 }
 
 // ANCHOR: heartbeat
-/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
-/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick,
+/// as asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
 async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -102,8 +104,8 @@ async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
 }
 
-/// Runs `work` while a heartbeat task ticks beside it, on this thread, with a quiet quarter
-/// second on each side.
+/// Runs `work` while a heartbeat task ticks beside it, on this thread, with a quiet
+/// quarter second on each side.
 async fn watched<T>(params: Params, work: impl Future<Output = T>) -> T {
     let unit = params.unit;
     let stop = Rc::new(Cell::new(false));

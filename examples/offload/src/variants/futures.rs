@@ -1,12 +1,13 @@
-//! `offload` on the `futures` crate: a `LocalPool` for the loop, a `ThreadPool` for the calls.
+//! `offload` on the `futures` crate: a `LocalPool` for the loop, a `ThreadPool` for the
+//! calls.
 //!
 //! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
 //! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
-//! `futures` has no blocking pool of its own: its `ThreadPool` (feature "thread-pool") is an
-//! executor of futures on a fixed set of threads, and a future that blocks simply occupies one
-//! of them, which is what `run_in_executor` does with a `ThreadPoolExecutor`.
-//! `spawn_with_handle` returns a `RemoteHandle` to await. The heartbeat sleeps on
-//! `futures-timer`, since an executor alone has no timer.
+//! `futures` has no blocking pool of its own: its `ThreadPool` (feature "thread-pool") is
+//! an executor of futures on a fixed set of threads, and a future that blocks simply
+//! occupies one of them, which is what `run_in_executor` does with a
+//! `ThreadPoolExecutor`. `spawn_with_handle` returns a `RemoteHandle` to await. The
+//! heartbeat sleeps on `futures-timer`, since an executor alone has no timer.
 //!
 //! Dependencies: `cargo add futures --features thread-pool && cargo add futures-timer tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload futures`)
@@ -50,7 +51,8 @@ pub fn main() -> io::Result<()> {
 }
 
 // ANCHOR: blocking
-/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial
+/// second.
 fn blocking_io(unit: Duration) {
     info!("blocking_io(): sleeping");
     thread::sleep(unit);
@@ -78,8 +80,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 }
 
 // ANCHOR: heartbeat
-/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
-/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick,
+/// as asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
 async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -104,13 +106,18 @@ async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
 }
 
-/// Runs `work` while a heartbeat task ticks beside it on the same `LocalPool`, with a quiet
-/// quarter second on each side.
-async fn watched<T>(spawner: &LocalSpawner, params: Params, work: impl Future<Output = T>) -> io::Result<T> {
+/// Runs `work` while a heartbeat task ticks beside it on the same `LocalPool`, with a
+/// quiet quarter second on each side.
+async fn watched<T>(
+    spawner: &LocalSpawner,
+    params: Params,
+    work: impl Future<Output = T>,
+) -> io::Result<T> {
     let unit = params.unit;
     let stop = Rc::new(Cell::new(false));
-    let beats =
-        spawner.spawn_local_with_handle(heartbeat(params, Rc::clone(&stop))).map_err(io::Error::other)?;
+    let beats = spawner
+        .spawn_local_with_handle(heartbeat(params, Rc::clone(&stop)))
+        .map_err(io::Error::other)?;
     Delay::new(unit / 4).await;
     let out = work.await;
     Delay::new(unit / 4).await;
@@ -135,8 +142,12 @@ async fn mistake(unit: Duration) {
 // ANCHOR: fix
 async fn fix(pool: &ThreadPool, unit: Duration) -> io::Result<()> {
     let start = Instant::now();
-    let io = pool.spawn_with_handle(async move { blocking_io(unit) }).map_err(io::Error::other)?;
-    let cpu = pool.spawn_with_handle(async move { cpu_bound(unit) }).map_err(io::Error::other)?;
+    let io = pool
+        .spawn_with_handle(async move { blocking_io(unit) })
+        .map_err(io::Error::other)?;
+    let cpu = pool
+        .spawn_with_handle(async move { cpu_bound(unit) })
+        .map_err(io::Error::other)?;
     io.await;
     println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
     let n = cpu.await;
@@ -148,7 +159,8 @@ async fn fix(pool: &ThreadPool, unit: Duration) -> io::Result<()> {
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
     let unit = params.unit;
-    let pool = ThreadPool::builder().pool_size(2).name_prefix("futures-pool-").create()?;
+    let pool =
+        ThreadPool::builder().pool_size(2).name_prefix("futures-pool-").create()?;
     let mut local = LocalPool::new();
     let spawner = local.spawner();
     local.run_until(async {

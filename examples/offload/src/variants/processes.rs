@@ -1,15 +1,15 @@
 //! `offload` on worker processes: a `ProcessPoolExecutor` made of this program, re-run.
 //!
 //! Pairs with "Executing code in thread or process pools" (`run_in_executor` with a
-//! `ProcessPoolExecutor`) in the asyncio event-loop reference, and with the process-pool part
-//! of Real Python's "Speed Up Your Python Program With Concurrency". Python forks or spawns
-//! interpreters and pickles the calls; here the program starts itself again, with the same
-//! arguments and `OFFLOAD_POOL_WORKER` set (as Python's `spawn` start method re-runs the main
-//! module), and the copy reads one argument per line on stdin and answers one result per line
-//! on stdout. In the parent, one thread per worker process feeds it jobs from a shared queue
-//! (a `Mutex` and a `Condvar`), as the executor's management thread does; `submit` returns a
-//! receiver (the future), and `map` collects in order. Dropping the pool closes the workers'
-//! stdin, and they exit.
+//! `ProcessPoolExecutor`) in the asyncio event-loop reference, and with the process-pool
+//! part of Real Python's "Speed Up Your Python Program With Concurrency". Python forks or
+//! spawns interpreters and pickles the calls; here the program starts itself again, with
+//! the same arguments and `OFFLOAD_POOL_WORKER` set (as Python's `spawn` start method
+//! re-runs the main module), and the copy reads one argument per line on stdin and
+//! answers one result per line on stdout. In the parent, one thread per worker process
+//! feeds it jobs from a shared queue (a `Mutex` and a `Condvar`), as the executor's
+//! management thread does; `submit` returns a receiver (the future), and `map` collects
+//! in order. Dropping the pool closes the workers' stdin, and they exit.
 //!
 //! Dependencies: `cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload processes`)
@@ -55,7 +55,8 @@ fn worker(arg: u32) -> String {
     format!("{arg} Hello World!")
 }
 
-/// The worker process's side: one argument per line in, one result per line out, until EOF.
+/// The worker process's side: one argument per line in, one result per line out, until
+/// EOF.
 fn serve() -> io::Result<()> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
@@ -78,7 +79,8 @@ struct Job {
     reply: mpsc::SyncSender<io::Result<String>>,
 }
 
-/// The queue the feeder threads share: jobs in order, and whether the pool is shutting down.
+/// The queue the feeder threads share: jobs in order, and whether the pool is shutting
+/// down.
 struct Queue {
     jobs: VecDeque<Job>,
     closed: bool,
@@ -90,8 +92,9 @@ struct Shared {
     ready: Condvar,
 }
 
-/// Worker processes fed from one queue, like `ProcessPoolExecutor`. Dropping it waits for the
-/// queued jobs and for the workers to exit, like leaving a `with ProcessPoolExecutor()` block.
+/// Worker processes fed from one queue, like `ProcessPoolExecutor`. Dropping it waits for
+/// the queued jobs and for the workers to exit, like leaving a `with
+/// ProcessPoolExecutor()` block.
 pub struct ProcessPool {
     shared: Arc<Shared>,
     feeders: Vec<JoinHandle<io::Result<()>>>,
@@ -110,12 +113,16 @@ impl ProcessPool {
         let mut command = worker_command()?;
         let queue = Queue { jobs: VecDeque::new(), closed: false };
         let shared = Arc::new(Shared { queue: Mutex::new(queue), ready: Condvar::new() });
-        // Built before the first spawn, so that an error below still shuts the others down.
+        // Built before the first spawn, so that an error below still shuts the others
+        // down.
         let mut pool = ProcessPool { shared, feeders: Vec::with_capacity(size) };
         for i in 0..size {
-            let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
-            let stdin = child.stdin.take().ok_or_else(|| io::Error::other("no stdin pipe"))?;
-            let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout pipe"))?;
+            let mut child =
+                command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+            let stdin =
+                child.stdin.take().ok_or_else(|| io::Error::other("no stdin pipe"))?;
+            let stdout =
+                child.stdout.take().ok_or_else(|| io::Error::other("no stdout pipe"))?;
             let shared = Arc::clone(&pool.shared);
             let feeder = thread::Builder::new()
                 .name(format!("process-feeder-{i}"))
@@ -128,18 +135,25 @@ impl ProcessPool {
     /// Queues `worker(arg)`; the returned receiver is the future.
     pub fn submit(&self, arg: u32) -> mpsc::Receiver<io::Result<String>> {
         let (reply, rx) = mpsc::sync_channel(1);
-        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner).jobs.push_back(Job { arg, reply });
+        self.shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .jobs
+            .push_back(Job { arg, reply });
         self.shared.ready.notify_one(); // wake one idle feeder, not all of them
         rx
     }
 
-    /// Runs `worker` on every argument in the workers; results come back in the arguments' order.
+    /// Runs `worker` on every argument in the workers; results come back in the
+    /// arguments' order.
     pub fn map(&self, args: impl IntoIterator<Item = u32>) -> io::Result<Vec<String>> {
         let futures: Vec<_> = args.into_iter().map(|arg| self.submit(arg)).collect();
         futures.into_iter().map(result).collect()
     }
 
-    /// Waits for the queued jobs and for the workers to exit, and reports one that failed.
+    /// Waits for the queued jobs and for the workers to exit, and reports one that
+    /// failed.
     pub fn shutdown(mut self) -> io::Result<()> {
         self.close();
         for feeder in self.feeders.drain(..) {
@@ -159,9 +173,9 @@ pub fn result(future: mpsc::Receiver<io::Result<String>>) -> io::Result<String> 
     future.recv().map_err(|_| io::Error::other("the worker process is gone"))?
 }
 
-/// One feeder thread: takes jobs from the queue, sends each to its worker process, and passes
-/// the answer back. When the queue is closed and empty, it closes the worker's stdin, and the
-/// worker exits.
+/// One feeder thread: takes jobs from the queue, sends each to its worker process, and
+/// passes the answer back. When the queue is closed and empty, it closes the worker's
+/// stdin, and the worker exits.
 fn feed(
     mut child: Child,
     mut stdin: ChildStdin,
@@ -181,7 +195,9 @@ fn feed(
                     let status = child.wait()?;
                     return match status.success() {
                         true => Ok(()),
-                        false => Err(io::Error::other(format!("a worker process {status}"))),
+                        false => {
+                            Err(io::Error::other(format!("a worker process {status}")))
+                        }
                     };
                 }
                 queue = shared.ready.wait(queue).unwrap_or_else(PoisonError::into_inner);
@@ -191,7 +207,10 @@ fn feed(
             stdin.write_all(format!("{arg}\n").as_bytes())?; // one write: one wake-up
             line.clear();
             if stdout.read_line(&mut line)? == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the worker process exited"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the worker process exited",
+                ));
             }
             Ok(line.trim_end().to_owned())
         };

@@ -1,13 +1,14 @@
-//! `offload` on rayon: CPU work handed from async code to rayon, and `submit`/`map` on its pool.
+//! `offload` on rayon: CPU work handed from async code to rayon, and `submit`/`map` on
+//! its pool.
 //!
 //! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
-//! asyncio event-loop reference, and with the thread-pool parts of Real Python's "Speed Up Your
-//! Python Program With Concurrency". rayon is a pool for CPU work, not for waiting: its threads
-//! are one per core, so a sleeping call would keep a core idle (blocking IO belongs in a
-//! blocking pool such as tokio's `spawn_blocking`). Async code hands it a closure with
-//! `spawn` and awaits the result on a oneshot channel; here the loop is a current-thread tokio
-//! runtime. rayon has no futures of its own: `submit` is `spawn` plus a channel, and `map` is a
-//! parallel iterator, which keeps the input order.
+//! asyncio event-loop reference, and with the thread-pool parts of Real Python's "Speed
+//! Up Your Python Program With Concurrency". rayon is a pool for CPU work, not for
+//! waiting: its threads are one per core, so a sleeping call would keep a core idle
+//! (blocking IO belongs in a blocking pool such as tokio's `spawn_blocking`). Async code
+//! hands it a closure with `spawn` and awaits the result on a oneshot channel; here the
+//! loop is a current-thread tokio runtime. rayon has no futures of its own: `submit` is
+//! `spawn` plus a channel, and `map` is a parallel iterator, which keeps the input order.
 //!
 //! Dependencies: `cargo add rayon tracing tracing-subscriber && cargo add tokio --features rt,sync,time`
 //! Run: `cargo run --release` (in this repository: `just run offload rayon`)
@@ -72,8 +73,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
     d.as_secs_f64() / unit.as_secs_f64()
 }
 
-/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
-/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick,
+/// as asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
 async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -99,15 +100,16 @@ async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
 }
 
 // ANCHOR: offload
-/// Runs `f` on the rayon pool and awaits its result: the sending half goes to the pool, the
-/// receiving half is awaited here, so the loop's thread is free while rayon computes.
+/// Runs `f` on the rayon pool and awaits its result: the sending half goes to the pool,
+/// the receiving half is awaited here, so the loop's thread is free while rayon computes.
 async fn on_rayon<T, F>(pool: &ThreadPool, f: F) -> io::Result<T>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     let (tx, rx) = oneshot::channel();
-    // A panic in `f` aborts the process, as rayon does for `spawn` without a `panic_handler`.
+    // A panic in `f` aborts the process, as rayon does for `spawn` without a
+    // `panic_handler`.
     pool.spawn(move || {
         let _ = tx.send(f()); // the receiver may be gone: nobody wants the result then
     });
@@ -147,11 +149,14 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
         })
         .collect();
     for future in futures {
-        let result = future.recv().map_err(|_| io::Error::other("a rayon job ended without an answer"))?;
+        let result = future
+            .recv()
+            .map_err(|_| io::Error::other("a rayon job ended without an answer"))?;
         println!("  submit: {result}");
     }
     // map: a parallel iterator; collect() puts the results back in input order.
-    let results: Vec<String> = pool.install(|| (1..=3).into_par_iter().map(worker).collect());
+    let results: Vec<String> =
+        pool.install(|| (1..=3).into_par_iter().map(worker).collect());
     for result in results {
         println!("  map: {result}");
     }
@@ -161,10 +166,14 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
 
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
-    let pool =
-        ThreadPoolBuilder::new().thread_name(|i| format!("rayon-{i}")).build().map_err(io::Error::other)?;
+    let pool = ThreadPoolBuilder::new()
+        .thread_name(|i| format!("rayon-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    println!("the fix: cpu_bound() handed to rayon, the result sent back on a oneshot channel");
+    println!(
+        "the fix: cpu_bound() handed to rayon, the result sent back on a oneshot channel"
+    );
     runtime.block_on(fix(&pool, params))?;
     println!("submit and map on a rayon pool of {} threads", pool.current_num_threads());
     submit_and_map(&pool)

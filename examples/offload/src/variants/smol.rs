@@ -2,10 +2,10 @@
 //!
 //! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
 //! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
-//! Here a `LocalExecutor` runs every task on this one thread, so a blocking call in one task
-//! stops them all. `smol::unblock` (re-exported from the `blocking` crate) sends the closure to
-//! a shared pool of threads named `blocking-N`, grown on demand and shrunk when idle, and
-//! returns a `Task` to await: the closest thing to `asyncio.to_thread`.
+//! Here a `LocalExecutor` runs every task on this one thread, so a blocking call in one
+//! task stops them all. `smol::unblock` (re-exported from the `blocking` crate) sends the
+//! closure to a shared pool of threads named `blocking-N`, grown on demand and shrunk
+//! when idle, and returns a `Task` to await: the closest thing to `asyncio.to_thread`.
 //!
 //! Dependencies: `cargo add smol tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload smol`)
@@ -47,7 +47,8 @@ pub fn main() {
 }
 
 // ANCHOR: blocking
-/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial
+/// second.
 fn blocking_io(unit: Duration) {
     info!("blocking_io(): sleeping");
     thread::sleep(unit);
@@ -75,8 +76,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 }
 
 // ANCHOR: heartbeat
-/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick, as
-/// asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
+/// Ticks every 0.1 tutorial second until `stop` is set; the watchdog reports a late tick,
+/// as asyncio's debug mode reports a callback slower than `loop.slow_callback_duration`.
 async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -101,8 +102,13 @@ async fn heartbeat(params: Params, stop: Rc<Cell<bool>>) {
     println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
 }
 
-/// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on each side.
-async fn watched<T>(ex: &LocalExecutor<'_>, params: Params, work: impl Future<Output = T>) -> T {
+/// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on
+/// each side.
+async fn watched<T>(
+    ex: &LocalExecutor<'_>,
+    params: Params,
+    work: impl Future<Output = T>,
+) -> T {
     let unit = params.unit;
     let stop = Rc::new(Cell::new(false));
     let beats = ex.spawn(heartbeat(params, Rc::clone(&stop)));

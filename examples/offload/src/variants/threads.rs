@@ -1,14 +1,15 @@
 //! `offload` with std threads: no event loop to block, and a small `ThreadPoolExecutor`.
 //!
 //! Pairs with the thread-pool parts of Real Python's "Speed Up Your Python Program With
-//! Concurrency" and with `concurrent.futures.ThreadPoolExecutor`, which `run_in_executor` uses
-//! by default. With one OS thread per activity there is no loop to hold up: the OS pre-empts
-//! the blocked thread and the heartbeat thread keeps ticking. std has no thread pool, so this
-//! file writes one: threads that take boxed jobs from a shared crossbeam channel, where
-//! `submit` returns a one-slot channel's receiver (the future) and `map` submits everything
-//! and then collects in order. crossbeam's channels rather than std's `mpsc`, because a
-//! thread waiting on one spins and yields for a moment before it sleeps: a job that follows
-//! soon after the last finds the thread still awake (see the chapter's bench).
+//! Concurrency" and with `concurrent.futures.ThreadPoolExecutor`, which `run_in_executor`
+//! uses by default. With one OS thread per activity there is no loop to hold up: the OS
+//! pre-empts the blocked thread and the heartbeat thread keeps ticking. std has no thread
+//! pool, so this file writes one: threads that take boxed jobs from a shared crossbeam
+//! channel, where `submit` returns a one-slot channel's receiver (the future) and `map`
+//! submits everything and then collects in order. crossbeam's channels rather than std's
+//! `mpsc`, because a thread waiting on one spins and yields for a moment before it
+//! sleeps: a job that follows soon after the last finds the thread still awake (see the
+//! chapter's bench).
 //!
 //! Dependencies: `cargo add crossbeam-channel tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload threads`)
@@ -48,7 +49,8 @@ pub fn main() -> io::Result<()> {
 }
 
 // ANCHOR: blocking
-/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial
+/// second.
 fn blocking_io(unit: Duration) {
     info!("blocking_io(): sleeping");
     thread::sleep(unit);
@@ -76,8 +78,8 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 }
 
 // ANCHOR: heartbeat
-/// Ticks every 0.1 tutorial second on its own thread until `stop` is set, and reports a late
-/// tick like the async versions' watchdog (here it has nothing to report).
+/// Ticks every 0.1 tutorial second on its own thread until `stop` is set, and reports a
+/// late tick like the async versions' watchdog (here it has nothing to report).
 fn heartbeat(params: Params, stop: &AtomicBool) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -106,14 +108,19 @@ fn no_loop_to_block(params: Params) -> io::Result<()> {
     let unit = params.unit;
     let stop = AtomicBool::new(false);
     thread::scope(|scope| {
-        thread::Builder::new().name("heartbeat".into()).spawn_scoped(scope, || heartbeat(params, &stop))?;
+        thread::Builder::new()
+            .name("heartbeat".into())
+            .spawn_scoped(scope, || heartbeat(params, &stop))?;
         thread::sleep(unit / 4);
         let start = Instant::now();
         blocking_io(unit); // blocks this thread only
         println!("  blocking_io() done in {:.2} s", secs(start.elapsed(), unit));
         let start = Instant::now();
         let n = cpu_bound(unit);
-        println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
+        println!(
+            "  cpu_bound() summed {n} squares in {:.2} s",
+            secs(start.elapsed(), unit)
+        );
         thread::sleep(unit / 4);
         stop.store(true, Ordering::Relaxed);
         Ok(()) // the scope joins the heartbeat thread
@@ -139,14 +146,16 @@ impl ThreadPool {
         let threads = (0..size)
             .map(|i| {
                 let queue = queue.clone();
-                thread::Builder::new().name(format!("pool-{i}")).spawn(move || work(&queue))
+                thread::Builder::new()
+                    .name(format!("pool-{i}"))
+                    .spawn(move || work(&queue))
             })
             .collect::<io::Result<_>>()?;
         Ok(ThreadPool { jobs: Some(jobs), threads })
     }
 
-    /// Queues `f`; the returned receiver is the future: `recv()` waits for the result (and
-    /// fails if `f` panicked).
+    /// Queues `f`; the returned receiver is the future: `recv()` waits for the result
+    /// (and fails if `f` panicked).
     pub fn submit<T, F>(&self, f: F) -> Receiver<T>
     where
         T: Send + 'static,
@@ -163,14 +172,23 @@ impl ThreadPool {
         rx
     }
 
-    /// Runs `f` on every argument in the pool; the results come back in the arguments' order.
-    pub fn map<A, T>(&self, f: fn(A) -> T, args: impl IntoIterator<Item = A>) -> io::Result<Vec<T>>
+    /// Runs `f` on every argument in the pool; the results come back in the arguments'
+    /// order.
+    pub fn map<A, T>(
+        &self,
+        f: fn(A) -> T,
+        args: impl IntoIterator<Item = A>,
+    ) -> io::Result<Vec<T>>
     where
         A: Send + 'static,
         T: Send + 'static,
     {
-        let futures: Vec<_> = args.into_iter().map(|arg| self.submit(move || f(arg))).collect();
-        futures.into_iter().map(|rx| rx.recv().map_err(|_| io::Error::other("a job panicked"))).collect()
+        let futures: Vec<_> =
+            args.into_iter().map(|arg| self.submit(move || f(arg))).collect();
+        futures
+            .into_iter()
+            .map(|rx| rx.recv().map_err(|_| io::Error::other("a job panicked")))
+            .collect()
     }
 }
 
@@ -212,7 +230,9 @@ fn submit_and_map(pool: &ThreadPool) -> io::Result<()> {
 
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
-    println!("no event loop to block: blocking calls on the main thread, a heartbeat thread beside");
+    println!(
+        "no event loop to block: blocking calls on the main thread, a heartbeat thread beside"
+    );
     no_loop_to_block(params)?;
     let pool = ThreadPool::new(4)?;
     println!("submit and map on a pool of 4 threads");
@@ -237,7 +257,8 @@ mod tests {
     #[test]
     fn a_panicking_job_fails_its_receiver_and_the_pool_goes_on() {
         let pool = ThreadPool::new(2).expect("a pool");
-        let failed = pool.submit(|| -> u32 { panic!("a job that panics (expected by this test)") });
+        let failed = pool
+            .submit(|| -> u32 { panic!("a job that panics (expected by this test)") });
         assert!(failed.recv().is_err(), "the panicked job's sender was dropped");
         // One thread is gone; the other still serves.
         assert_eq!(pool.submit(|| 7).recv().ok(), Some(7));

@@ -1,13 +1,15 @@
-//! `offload` on tokio: `spawn_blocking`, and `block_in_place` on the multi-thread runtime.
+//! `offload` on tokio: `spawn_blocking`, and `block_in_place` on the multi-thread
+//! runtime.
 //!
 //! Pairs with "Executing code in thread or process pools" (`loop.run_in_executor`) in the
 //! asyncio event-loop reference, and with its debug mode, which reports slow callbacks.
-//! tokio expects every poll of a task to be short: a `thread::sleep` or a CPU loop inside a task
-//! holds its thread, and the other tasks on that thread wait. `spawn_blocking` runs the call on
-//! a separate pool of threads, like `run_in_executor(None, ...)`; `block_in_place` instead turns
-//! the current worker thread into a blocking one and hands its other tasks to a fresh worker,
-//! which only the multi-thread runtime can do. The mistake is shown on the current-thread
-//! runtime, where the heartbeat has no other worker to escape to.
+//! tokio expects every poll of a task to be short: a `thread::sleep` or a CPU loop inside
+//! a task holds its thread, and the other tasks on that thread wait. `spawn_blocking`
+//! runs the call on a separate pool of threads, like `run_in_executor(None, ...)`;
+//! `block_in_place` instead turns the current worker thread into a blocking one and hands
+//! its other tasks to a fresh worker, which only the multi-thread runtime can do. The
+//! mistake is shown on the current-thread runtime, where the heartbeat has no other
+//! worker to escape to.
 //!
 //! Dependencies: `cargo add tokio --features rt,rt-multi-thread,time && cargo add tracing tracing-subscriber`
 //! Run: `cargo run --release` (in this repository: `just run offload tokio`)
@@ -51,7 +53,8 @@ pub fn main() -> io::Result<()> {
 }
 
 // ANCHOR: blocking
-/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial second.
+/// Stands in for a blocking call (a file read, a legacy client): sleeps one tutorial
+/// second.
 fn blocking_io(unit: Duration) {
     info!("blocking_io(): sleeping");
     thread::sleep(unit);
@@ -79,9 +82,9 @@ fn secs(d: Duration, unit: Duration) -> f64 {
 }
 
 // ANCHOR: heartbeat
-/// Ticks every 0.1 tutorial second until `stop` is set. A tick that comes late means something
-/// held the thread: the watchdog says so, as asyncio's debug mode reports a callback that ran
-/// longer than `loop.slow_callback_duration` (0.1 s).
+/// Ticks every 0.1 tutorial second until `stop` is set. A tick that comes late means
+/// something held the thread: the watchdog says so, as asyncio's debug mode reports a
+/// callback that ran longer than `loop.slow_callback_duration` (0.1 s).
 async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
     let unit = params.unit;
     let mut longest = Duration::ZERO;
@@ -106,7 +109,8 @@ async fn heartbeat(params: Params, stop: Arc<AtomicBool>) {
     println!("  heartbeat: {ticks} ticks, longest gap {:.2} s", secs(longest, unit));
 }
 
-/// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on each side.
+/// Runs `work` while a heartbeat task ticks beside it, with a quiet quarter second on
+/// each side.
 async fn watched<T>(params: Params, work: impl Future<Output = T>) -> io::Result<T> {
     let unit = params.unit;
     let stop = Arc::new(AtomicBool::new(false));
@@ -148,8 +152,9 @@ async fn fix(unit: Duration) -> io::Result<()> {
 // ANCHOR: block_in_place
 async fn in_place(unit: Duration) {
     let start = Instant::now();
-    // The closure may borrow from this task, and no thread hop is needed to get the result,
-    // but this whole task (and anything it joins) waits; the worker's other tasks move on.
+    // The closure may borrow from this task, and no thread hop is needed to get the
+    // result, but this whole task (and anything it joins) waits; the worker's other tasks
+    // move on.
     let n = task::block_in_place(|| cpu_bound(unit));
     println!("  cpu_bound() summed {n} squares in {:.2} s", secs(start.elapsed(), unit));
 }
@@ -158,10 +163,16 @@ async fn in_place(unit: Duration) {
 // ANCHOR: main
 pub fn run(params: Params) -> io::Result<()> {
     let unit = params.unit;
-    // One thread runs every task, like asyncio's loop; spawn_blocking's threads get this name.
-    let runtime = Builder::new_current_thread().enable_all().thread_name("tokio-blocking").build()?;
+    // One thread runs every task, like asyncio's loop; spawn_blocking's threads get this
+    // name.
+    let runtime = Builder::new_current_thread()
+        .enable_all()
+        .thread_name("tokio-blocking")
+        .build()?;
     runtime.block_on(async {
-        println!("the mistake: blocking calls made directly in a task (current-thread runtime)");
+        println!(
+            "the mistake: blocking calls made directly in a task (current-thread runtime)"
+        );
         watched(params, mistake(unit)).await?;
         println!("the fix: spawn_blocking (current-thread runtime)");
         watched(params, fix(unit)).await??;
@@ -173,7 +184,9 @@ pub fn run(params: Params) -> io::Result<()> {
     let runtime = Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .thread_name_fn(move || format!("tokio-worker-{}", next.fetch_add(1, Ordering::Relaxed)))
+        .thread_name_fn(move || {
+            format!("tokio-worker-{}", next.fetch_add(1, Ordering::Relaxed))
+        })
         .build()?;
     runtime.block_on(async {
         println!("block_in_place (multi-thread runtime, 2 workers)");

@@ -2,7 +2,8 @@
 //! package, with the dependencies its header names, it builds and prints what
 //! `just run parallel <runtime>` prints (`just copy-check parallel` proves it).
 //!
-//! Every file carries its own copy of `cpu_bound`, so that each can be read (and copied) alone.
+//! Every file carries its own copy of `cpu_bound`, so that each can be read (and copied)
+//! alone.
 
 pub mod processes;
 pub mod rayon;

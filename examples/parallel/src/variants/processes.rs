@@ -1,13 +1,14 @@
 //! `parallel` on worker processes: the program re-runs itself.
 //!
-//! Pairs with the multiprocessing version in "How to Speed Up a CPU-Bound Program" (2019) and
-//! the process-based one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's "Speed Up
-//! Your Python Program With Concurrency". Like `multiprocessing.Pool` it
-//! starts worker processes and sends each its share of the numbers through a pipe: here the
-//! workers are this same program, started again with the same arguments and `PARALLEL_WORKER`
-//! in its environment (as Python's `spawn` start method re-runs the main module), reading
-//! numbers on stdin and writing sums on stdout. Rust needs processes for isolation, not for
-//! speed (see the threads and rayon variants); they cost a process start and text over pipes.
+//! Pairs with the multiprocessing version in "How to Speed Up a CPU-Bound Program" (2019)
+//! and the process-based one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's
+//! "Speed Up Your Python Program With Concurrency". Like `multiprocessing.Pool` it starts
+//! worker processes and sends each its share of the numbers through a pipe: here the
+//! workers are this same program, started again with the same arguments and
+//! `PARALLEL_WORKER` in its environment (as Python's `spawn` start method re-runs the
+//! main module), reading numbers on stdin and writing sums on stdout. Rust needs
+//! processes for isolation, not for speed (see the threads and rayon variants); they cost
+//! a process start and text over pipes.
 //!
 //! Dependencies: `cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run parallel processes`)
@@ -25,7 +26,8 @@ const WORKER: &str = "PARALLEL_WORKER";
 /// What the program runs with; `just run parallel` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of squares.
+    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of
+    /// squares.
     pub edition: Edition,
     /// The 2024 job's `n`: each item computes `fib(n)`.
     pub fib: u64,
@@ -39,14 +41,15 @@ pub struct Params {
     pub unit: Duration,
 }
 
-/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares below
-    /// each of 20 numbers from 5,000,000.
+    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares
+    /// below each of 20 numbers from 5,000,000.
     Y2019,
-    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is fast).
+    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is
+    /// fast).
     Y2024,
 }
 
@@ -67,14 +70,19 @@ impl Default for Params {
 impl Params {
     /// Refuses what cannot run: no worker at all.
     pub fn check(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(self.workers >= 1, "--workers 0 would start no worker process to do the job");
+        anyhow::ensure!(
+            self.workers >= 1,
+            "--workers 0 would start no worker process to do the job"
+        );
         Ok(())
     }
 
     /// The job's items: `fib` `count` times (2024), or `size`, `size + 1`, ... (2019).
     fn items(&self) -> Vec<u64> {
         match self.edition {
-            Edition::Y2019 => (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect(),
+            Edition::Y2019 => {
+                (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect()
+            }
             Edition::Y2024 => vec![self.fib; self.count.unwrap_or(100) as usize],
         }
     }
@@ -96,15 +104,15 @@ fn cpu_bound(number: u64) -> u128 {
 }
 
 // ANCHOR: fib
-/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose: `fib(35)` is
-/// about 30 million calls.
+/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose:
+/// `fib(35)` is about 30 million calls.
 fn fib(n: u64) -> u64 {
     if n < 2 { n } else { fib(n - 2) + fib(n - 1) }
 }
 // ANCHOR_END: fib
 
-/// One item of the edition's job. `black_box` keeps the optimiser from noticing that every
-/// 2024 item is the same call, which it could then make once.
+/// One item of the edition's job. `black_box` keeps the optimiser from noticing that
+/// every 2024 item is the same call, which it could then make once.
 fn work(edition: Edition, item: u64) -> u128 {
     match edition {
         Edition::Y2019 => cpu_bound(item),
@@ -112,11 +120,15 @@ fn work(edition: Edition, item: u64) -> u128 {
     }
 }
 
-/// The line the program ends with: how it ran, the job, its exact total, how long it took.
+/// The line the program ends with: how it ran, the job, its exact total, how long it
+/// took.
 fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64) {
     match params.edition {
         Edition::Y2019 => {
-            println!("{how}: {} sums, total {total}, Duration {duration:.3} seconds", items.len())
+            println!(
+                "{how}: {} sums, total {total}, Duration {duration:.3} seconds",
+                items.len()
+            )
         }
         Edition::Y2024 => println!(
             "{how}: {} x fib({}), total {total}, Computed in {duration:.3} seconds",
@@ -126,8 +138,8 @@ fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64)
     }
 }
 
-/// The largest item a worker takes: beyond it, `i * i` (2019) or `fib(n)` (2024) would not
-/// fit in a `u64`.
+/// The largest item a worker takes: beyond it, `i * i` (2019) or `fib(n)` (2024) would
+/// not fit in a `u64`.
 fn largest(edition: Edition) -> u64 {
     match edition {
         Edition::Y2019 => 1 << 32,
@@ -141,9 +153,13 @@ fn serve(edition: Edition) -> io::Result<()> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let line = line?;
-        let item: u64 = line.trim().parse().map_err(|e| invalid(format!("{line:?}: {e}")))?;
+        let item: u64 =
+            line.trim().parse().map_err(|e| invalid(format!("{line:?}: {e}")))?;
         if item > largest(edition) {
-            return Err(invalid(format!("{item} is too large (at most {})", largest(edition))));
+            return Err(invalid(format!(
+                "{item} is too large (at most {})",
+                largest(edition)
+            )));
         }
         writeln!(out, "{}", work(edition, item))?;
     }
@@ -173,7 +189,11 @@ fn find_sums(items: &[u64], workers: usize) -> io::Result<u128> {
             let share = items.iter().skip(first).step_by(workers);
             let input: String = share.map(|n| format!("{n}\n")).collect();
             // Dropping the pipe when this statement ends closes it: the worker sees EOF.
-            child.stdin.take().ok_or_else(|| invalid("no stdin pipe".into()))?.write_all(input.as_bytes())?;
+            child
+                .stdin
+                .take()
+                .ok_or_else(|| invalid("no stdin pipe".into()))?
+                .write_all(input.as_bytes())?;
             Ok(child)
         })
         .collect::<io::Result<Vec<Child>>>()?;
@@ -182,10 +202,14 @@ fn find_sums(items: &[u64], workers: usize) -> io::Result<u128> {
     for child in children {
         let output = child.wait_with_output()?;
         if !output.status.success() {
-            return Err(io::Error::other(format!("a worker process failed: {}", output.status)));
+            return Err(io::Error::other(format!(
+                "a worker process failed: {}",
+                output.status
+            )));
         }
         for line in String::from_utf8_lossy(&output.stdout).lines() {
-            total += line.parse::<u128>().map_err(|e| invalid(format!("{line:?}: {e}")))?;
+            total +=
+                line.parse::<u128>().map_err(|e| invalid(format!("{line:?}: {e}")))?;
         }
     }
     Ok(total)

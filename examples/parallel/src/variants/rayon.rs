@@ -1,11 +1,11 @@
 //! `parallel` on rayon.
 //!
-//! Pairs with the multiprocessing version in "How to Speed Up a CPU-Bound Program" (2019) and
-//! the process-based one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's "Speed Up
-//! Your Python Program With Concurrency": `par_iter().map(..).sum()` is
-//! rayon's `Pool.map`, with threads instead of processes, because Rust threads run in parallel.
-//! rayon splits the work and balances it between its threads by work stealing; its global pool
-//! has one thread per CPU, and a pool of your own (as here) takes any size.
+//! Pairs with the multiprocessing version in "How to Speed Up a CPU-Bound Program" (2019)
+//! and the process-based one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's
+//! "Speed Up Your Python Program With Concurrency": `par_iter().map(..).sum()` is rayon's
+//! `Pool.map`, with threads instead of processes, because Rust threads run in parallel.
+//! rayon splits the work and balances it between its threads by work stealing; its global
+//! pool has one thread per CPU, and a pool of your own (as here) takes any size.
 //!
 //! Dependencies: `cargo add rayon`
 //! Run: `cargo run --release` (in this repository: `just run parallel rayon`)
@@ -20,7 +20,8 @@ use rayon::prelude::*;
 /// What the program runs with; `just run parallel` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of squares.
+    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of
+    /// squares.
     pub edition: Edition,
     /// The 2024 job's `n`: each item computes `fib(n)`.
     pub fib: u64,
@@ -34,14 +35,15 @@ pub struct Params {
     pub unit: Duration,
 }
 
-/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares below
-    /// each of 20 numbers from 5,000,000.
+    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares
+    /// below each of 20 numbers from 5,000,000.
     Y2019,
-    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is fast).
+    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is
+    /// fast).
     Y2024,
 }
 
@@ -63,7 +65,9 @@ impl Params {
     /// The job's items: `fib` `count` times (2024), or `size`, `size + 1`, ... (2019).
     fn items(&self) -> Vec<u64> {
         match self.edition {
-            Edition::Y2019 => (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect(),
+            Edition::Y2019 => {
+                (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect()
+            }
             Edition::Y2024 => vec![self.fib; self.count.unwrap_or(100) as usize],
         }
     }
@@ -85,15 +89,15 @@ fn cpu_bound(number: u64) -> u128 {
 }
 
 // ANCHOR: fib
-/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose: `fib(35)` is
-/// about 30 million calls.
+/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose:
+/// `fib(35)` is about 30 million calls.
 fn fib(n: u64) -> u64 {
     if n < 2 { n } else { fib(n - 2) + fib(n - 1) }
 }
 // ANCHOR_END: fib
 
-/// One item of the edition's job. `black_box` keeps the optimiser from noticing that every
-/// 2024 item is the same call, which it could then make once.
+/// One item of the edition's job. `black_box` keeps the optimiser from noticing that
+/// every 2024 item is the same call, which it could then make once.
 fn work(edition: Edition, item: u64) -> u128 {
     match edition {
         Edition::Y2019 => cpu_bound(item),
@@ -101,11 +105,15 @@ fn work(edition: Edition, item: u64) -> u128 {
     }
 }
 
-/// The line the program ends with: how it ran, the job, its exact total, how long it took.
+/// The line the program ends with: how it ran, the job, its exact total, how long it
+/// took.
 fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64) {
     match params.edition {
         Edition::Y2019 => {
-            println!("{how}: {} sums, total {total}, Duration {duration:.3} seconds", items.len())
+            println!(
+                "{how}: {} sums, total {total}, Duration {duration:.3} seconds",
+                items.len()
+            )
         }
         Edition::Y2024 => println!(
             "{how}: {} x fib({}), total {total}, Computed in {duration:.3} seconds",
@@ -128,7 +136,13 @@ pub fn run(params: Params) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(params.workers).build()?;
     let total = pool.install(|| find_sums(params.edition, &items));
     let duration = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    report(&format!("rayon, {} threads", pool.current_num_threads()), &params, &items, total, duration);
+    report(
+        &format!("rayon, {} threads", pool.current_num_threads()),
+        &params,
+        &items,
+        total,
+        duration,
+    );
     Ok(())
 }
 // ANCHOR_END: main

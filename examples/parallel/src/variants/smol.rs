@@ -1,11 +1,12 @@
 //! `parallel` on smol: one executor, run by several threads.
 //!
 //! Pairs with the asyncio version in "How to Speed Up a CPU-Bound Program" (2019) and the
-//! asynchronous one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's "Speed Up Your
-//! Python Program With Concurrency". An executor run by one thread (asyncio's
-//! model) would compute the sums one after another. A smol `Executor` is shared: every thread
-//! that calls `executor.run(..)` takes tasks from it, so N threads run N tasks at once. (For a
-//! few blocking calls inside async code, `smol::unblock` is the simpler tool.)
+//! asynchronous one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's "Speed
+//! Up Your Python Program With Concurrency". An executor run by one thread (asyncio's
+//! model) would compute the sums one after another. A smol `Executor` is shared: every
+//! thread that calls `executor.run(..)` takes tasks from it, so N threads run N tasks at
+//! once. (For a few blocking calls inside async code, `smol::unblock` is the simpler
+//! tool.)
 //!
 //! Dependencies: `cargo add smol anyhow`
 //! Run: `cargo run --release` (in this repository: `just run parallel smol`)
@@ -20,7 +21,8 @@ use smol::Executor;
 /// What the program runs with; `just run parallel` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of squares.
+    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of
+    /// squares.
     pub edition: Edition,
     /// The 2024 job's `n`: each item computes `fib(n)`.
     pub fib: u64,
@@ -34,14 +36,15 @@ pub struct Params {
     pub unit: Duration,
 }
 
-/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares below
-    /// each of 20 numbers from 5,000,000.
+    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares
+    /// below each of 20 numbers from 5,000,000.
     Y2019,
-    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is fast).
+    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is
+    /// fast).
     Y2024,
 }
 
@@ -72,7 +75,9 @@ impl Params {
     /// The job's items: `fib` `count` times (2024), or `size`, `size + 1`, ... (2019).
     fn items(&self) -> Vec<u64> {
         match self.edition {
-            Edition::Y2019 => (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect(),
+            Edition::Y2019 => {
+                (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect()
+            }
             Edition::Y2024 => vec![self.fib; self.count.unwrap_or(100) as usize],
         }
     }
@@ -94,15 +99,15 @@ fn cpu_bound(number: u64) -> u128 {
 }
 
 // ANCHOR: fib
-/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose: `fib(35)` is
-/// about 30 million calls.
+/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose:
+/// `fib(35)` is about 30 million calls.
 fn fib(n: u64) -> u64 {
     if n < 2 { n } else { fib(n - 2) + fib(n - 1) }
 }
 // ANCHOR_END: fib
 
-/// One item of the edition's job. `black_box` keeps the optimiser from noticing that every
-/// 2024 item is the same call, which it could then make once.
+/// One item of the edition's job. `black_box` keeps the optimiser from noticing that
+/// every 2024 item is the same call, which it could then make once.
 fn work(edition: Edition, item: u64) -> u128 {
     match edition {
         Edition::Y2019 => cpu_bound(item),
@@ -110,11 +115,15 @@ fn work(edition: Edition, item: u64) -> u128 {
     }
 }
 
-/// The line the program ends with: how it ran, the job, its exact total, how long it took.
+/// The line the program ends with: how it ran, the job, its exact total, how long it
+/// took.
 fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64) {
     match params.edition {
         Edition::Y2019 => {
-            println!("{how}: {} sums, total {total}, Duration {duration:.3} seconds", items.len())
+            println!(
+                "{how}: {} sums, total {total}, Duration {duration:.3} seconds",
+                items.len()
+            )
         }
         Edition::Y2024 => println!(
             "{how}: {} x fib({}), total {total}, Computed in {duration:.3} seconds",
@@ -127,8 +136,10 @@ fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64)
 // ANCHOR: main
 /// Spawns one task per item on `executor` and adds up their results.
 async fn find_sums(executor: &Executor<'_>, edition: Edition, items: &[u64]) -> u128 {
-    let tasks: Vec<_> =
-        items.iter().map(|&item| executor.spawn(async move { work(edition, item) })).collect();
+    let tasks: Vec<_> = items
+        .iter()
+        .map(|&item| executor.spawn(async move { work(edition, item) }))
+        .collect();
     let mut total = 0;
     for task in tasks {
         total += task.await;
@@ -152,7 +163,13 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         total
     });
     let duration = start.elapsed().as_secs_f64() / params.unit.as_secs_f64();
-    report(&format!("Executor on {} threads", params.workers), &params, &items, total, duration);
+    report(
+        &format!("Executor on {} threads", params.workers),
+        &params,
+        &items,
+        total,
+        duration,
+    );
     Ok(())
 }
 // ANCHOR_END: main

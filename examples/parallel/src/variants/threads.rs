@@ -1,10 +1,10 @@
 //! `parallel` on OS threads.
 //!
-//! Pairs with the threading version in "How to Speed Up a CPU-Bound Program" (2019) and the
-//! multi-threaded one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's "Speed Up
-//! Your Python Program With Concurrency". In CPython the GIL lets one thread run
-//! Python code at a time, so threads make CPU-bound work no faster. Rust has no GIL: each
-//! thread runs on its own core, and two threads do the job in about half the time.
+//! Pairs with the threading version in "How to Speed Up a CPU-Bound Program" (2019) and
+//! the multi-threaded one in "Speeding Up a CPU-Bound Program" (2024) in Real Python's
+//! "Speed Up Your Python Program With Concurrency". In CPython the GIL lets one thread
+//! run Python code at a time, so threads make CPU-bound work no faster. Rust has no GIL:
+//! each thread runs on its own core, and two threads do the job in about half the time.
 //!
 //! Dependencies: `cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run parallel threads`)
@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 /// What the program runs with; `just run parallel` sets them from its command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of squares.
+    /// Which edition's job runs: 2024's `fib(fib)` `count` times, or 2019's sums of
+    /// squares.
     pub edition: Edition,
     /// The 2024 job's `n`: each item computes `fib(n)`.
     pub fib: u64,
@@ -31,14 +32,15 @@ pub struct Params {
     pub unit: Duration,
 }
 
-/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run parallel --edition 2019`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares below
-    /// each of 20 numbers from 5,000,000.
+    /// "Speed Up Your Python Program With Concurrency", 2019: the sum of the squares
+    /// below each of 20 numbers from 5,000,000.
     Y2019,
-    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is fast).
+    /// The same article's 2024 edition: `fib(35)`, 20 times (here 100 times: Rust is
+    /// fast).
     Y2024,
 }
 
@@ -59,14 +61,19 @@ impl Default for Params {
 impl Params {
     /// Refuses what cannot run: no worker at all.
     pub fn check(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(self.workers >= 1, "--workers 0 would start no thread to do the job");
+        anyhow::ensure!(
+            self.workers >= 1,
+            "--workers 0 would start no thread to do the job"
+        );
         Ok(())
     }
 
     /// The job's items: `fib` `count` times (2024), or `size`, `size + 1`, ... (2019).
     fn items(&self) -> Vec<u64> {
         match self.edition {
-            Edition::Y2019 => (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect(),
+            Edition::Y2019 => {
+                (0..self.count.unwrap_or(20)).map(|x| self.size + x).collect()
+            }
             Edition::Y2024 => vec![self.fib; self.count.unwrap_or(100) as usize],
         }
     }
@@ -88,15 +95,15 @@ fn cpu_bound(number: u64) -> u128 {
 }
 
 // ANCHOR: fib
-/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose: `fib(35)` is
-/// about 30 million calls.
+/// The 2024 edition's job: `fib(n)`, the slow, doubly recursive way, on purpose:
+/// `fib(35)` is about 30 million calls.
 fn fib(n: u64) -> u64 {
     if n < 2 { n } else { fib(n - 2) + fib(n - 1) }
 }
 // ANCHOR_END: fib
 
-/// One item of the edition's job. `black_box` keeps the optimiser from noticing that every
-/// 2024 item is the same call, which it could then make once.
+/// One item of the edition's job. `black_box` keeps the optimiser from noticing that
+/// every 2024 item is the same call, which it could then make once.
 fn work(edition: Edition, item: u64) -> u128 {
     match edition {
         Edition::Y2019 => cpu_bound(item),
@@ -104,11 +111,15 @@ fn work(edition: Edition, item: u64) -> u128 {
     }
 }
 
-/// The line the program ends with: how it ran, the job, its exact total, how long it took.
+/// The line the program ends with: how it ran, the job, its exact total, how long it
+/// took.
 fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64) {
     match params.edition {
         Edition::Y2019 => {
-            println!("{how}: {} sums, total {total}, Duration {duration:.3} seconds", items.len())
+            println!(
+                "{how}: {} sums, total {total}, Duration {duration:.3} seconds",
+                items.len()
+            )
         }
         Edition::Y2024 => println!(
             "{how}: {} x fib({}), total {total}, Computed in {duration:.3} seconds",
@@ -119,7 +130,8 @@ fn report(how: &str, params: &Params, items: &[u64], total: u128, duration: f64)
 }
 
 // ANCHOR: main
-/// Deals the items out to `threads` threads, like cards; each thread works through its share.
+/// Deals the items out to `threads` threads, like cards; each thread works through its
+/// share.
 fn find_sums(edition: Edition, items: &[u64], threads: usize) -> u128 {
     // A scope joins every thread spawned in it, so the threads may borrow `items`.
     thread::scope(|scope| {
@@ -129,7 +141,10 @@ fn find_sums(edition: Edition, items: &[u64], threads: usize) -> u128 {
                 scope.spawn(move || share.map(|&item| work(edition, item)).sum::<u128>())
             })
             .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).sum()
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
     })
 }
 

@@ -1,12 +1,13 @@
 //! `queue` on async-std (legacy): producers and consumers around one channel.
 //!
-//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue Integration" in "Python\'s asyncio: A
-//! Hands-On Walkthrough" in 2025, the default). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here
-//! for comparison. `async_std::channel` is async-channel 1.x: multi-producer,
-//! multi-consumer. This variant keeps the tutorial's shape: each consumer reports every item
-//! on a second channel (`task_done`), `main` counts the reports (`join`), then cancels the
-//! consumers with `JoinHandle::cancel`. Tasks run on async-std's global thread pool.
+//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough" (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue
+//! Integration" in "Python\'s asyncio: A Hands-On Walkthrough" in 2025, the default).
+//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
+//! `async_std::channel` is async-channel 1.x: multi-producer, multi-consumer. This
+//! variant keeps the tutorial's shape: each consumer reports every item on a second
+//! channel (`task_done`), `main` counts the reports (`join`), then cancels the consumers
+//! with `JoinHandle::cancel`. Tasks run on async-std's global thread pool.
 //!
 //! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
 //! `rand` crate is the drop-in when the exact numbers don't matter.
@@ -40,17 +41,23 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers putting
-    /// random items, consumers cancelled once the queue is joined.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers
+    /// putting random items, consumers cancelled once the queue is joined.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer fetching
-    /// users, one consumer per user, each stopped by a sentinel.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer
+    /// fetching users, one consumer per user, each stopped by a sentinel.
     Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10, edition: Edition::Y2025 }
+        Params {
+            unit: Duration::from_millis(50),
+            seed: 444,
+            nprod: 5,
+            ncon: 10,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -84,12 +91,18 @@ async fn nap(who: &str, rng: &mut PyRandom, unit: Duration) {
 }
 
 /// Puts 1..=5 items, napping before each; returns how many it put.
-async fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duration) -> usize {
+async fn produce(
+    n: usize,
+    mut rng: PyRandom,
+    queue: Sender<Item>,
+    unit: Duration,
+) -> usize {
     let count = rng.randint(1, 5) as usize;
     for _ in 0..count {
         nap(&format!("Producer {n}"), &mut rng, unit).await;
         let text = format!("{:010x}", rng.getrandbits(40));
-        if queue.send(Item { text: text.clone(), put_at: Instant::now() }).await.is_err() {
+        if queue.send(Item { text: text.clone(), put_at: Instant::now() }).await.is_err()
+        {
             break;
         }
         println!("Producer {n} added <{text}> to queue.");
@@ -99,7 +112,13 @@ async fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duratio
 
 // ANCHOR: consume
 /// Naps, takes the next item, says how long it waited, reports it done; until cancelled.
-async fn consume(n: usize, mut rng: PyRandom, queue: Receiver<Item>, done: Sender<()>, unit: Duration) {
+async fn consume(
+    n: usize,
+    mut rng: PyRandom,
+    queue: Receiver<Item>,
+    done: Sender<()>,
+    unit: Duration,
+) {
     loop {
         nap(&format!("Consumer {n}"), &mut rng, unit).await;
         let Ok(item) = queue.recv().await else { break };
@@ -125,9 +144,10 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 fn asyncq(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let start = Instant::now();
-    // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
-    // same items and takes the same naps whichever task the scheduler runs first. PyRandom
-    // draws what CPython's `random` draws; a real program would use the `rand` crate.
+    // One generator per producer and consumer, seeded in a fixed order, so that a run
+    // puts the same items and takes the same naps whichever task the scheduler runs
+    // first. PyRandom draws what CPython's `random` draws; a real program would use the
+    // `rand` crate.
     let mut seeds = PyRandom::new(params.seed);
     let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
 
@@ -143,7 +163,15 @@ fn asyncq(params: Params) -> anyhow::Result<()> {
         let consumers: Vec<_> = rngs
             .take(params.ncon)
             .enumerate()
-            .map(|(n, rng)| task::spawn(consume(n, rng, receiver.clone(), done_sender.clone(), params.unit)))
+            .map(|(n, rng)| {
+                task::spawn(consume(
+                    n,
+                    rng,
+                    receiver.clone(),
+                    done_sender.clone(),
+                    params.unit,
+                ))
+            })
             .collect();
 
         // gather(*producers), then queue.join(): one report per item put.
@@ -154,7 +182,8 @@ fn asyncq(params: Params) -> anyhow::Result<()> {
         for _ in 0..total {
             let _ = done_receiver.recv().await;
         }
-        // consumer.cancel() for each. Dropping an async-std handle would only detach the task.
+        // consumer.cancel() for each. Dropping an async-std handle would only detach the
+        // task.
         for consumer in consumers {
             consumer.cancel().await;
         }
@@ -173,7 +202,8 @@ struct User {
     name: String,
 }
 
-/// The 2025 program's users: the producer fetches each, and there is one consumer per user.
+/// The 2025 program's users: the producer fetches each, and there is one consumer per
+/// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
 /// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
@@ -183,9 +213,13 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    let mut lines =
-        vec![format!("Consumer: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name)];
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    let mut lines = vec![format!(
+        "Consumer: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    )];
     lines.extend(posts.iter().map(|post| format!("  - {post}")));
     lines
 }
@@ -196,11 +230,17 @@ fn posts_line(user: &User, delay: f64) -> Vec<String> {
 type SharedRng = Arc<Mutex<PyRandom>>;
 
 fn draw(rng: &SharedRng) -> f64 {
-    // A std `Mutex` is fine in async code when, as here, it is never held across an await.
+    // A std `Mutex` is fine in async code when, as here, it is never held across an
+    // await.
     uniform(&mut rng.lock().expect("a task panicked while drawing"), 0.5, 2.0)
 }
 
-async fn fetch_user(user_id: u32, queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
+async fn fetch_user(
+    user_id: u32,
+    queue: Sender<Option<User>>,
+    rng: SharedRng,
+    unit: Duration,
+) {
     let delay = draw(&rng);
     println!("Producer: fetching user by user_id={user_id}...");
     task::sleep(unit.mul_f64(delay)).await;
@@ -210,10 +250,11 @@ async fn fetch_user(user_id: u32, queue: Sender<Option<User>>, rng: SharedRng, u
     let _ = queue.send(Some(user)).await;
 }
 
-/// Fetches every user, each in a task of its own, and puts each on the queue; then one `None`
-/// per consumer: the sentinel that tells it to stop.
+/// Fetches every user, each in a task of its own, and puts each on the queue; then one
+/// `None` per consumer: the sentinel that tells it to stop.
 async fn producer(queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
-    let fetches = USER_IDS.map(|id| task::spawn(fetch_user(id, queue.clone(), Arc::clone(&rng), unit)));
+    let fetches = USER_IDS
+        .map(|id| task::spawn(fetch_user(id, queue.clone(), Arc::clone(&rng), unit)));
     for fetch in fetches {
         fetch.await;
     }
@@ -237,8 +278,9 @@ fn queued(params: Params) {
     let (sender, receiver) = channel::unbounded();
     let start = Instant::now();
     task::block_on(async {
-        let consumers =
-            USER_IDS.map(|_| task::spawn(consumer(receiver.clone(), Arc::clone(&rng), params.unit)));
+        let consumers = USER_IDS.map(|_| {
+            task::spawn(consumer(receiver.clone(), Arc::clone(&rng), params.unit))
+        });
         producer(sender, Arc::clone(&rng), params.unit).await;
         for consumer in consumers {
             consumer.await;

@@ -1,12 +1,13 @@
 //! `queue` on smol: producers and consumers around one async-channel.
 //!
-//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue Integration" in "Python\'s asyncio: A
-//! Hands-On Walkthrough" in 2025, the default). `smol::channel` (the async-channel crate) is multi-producer and
-//! multi-consumer: every consumer holds a clone of the `Receiver`. There is no `task_done`:
-//! the channel closes when the last producer drops its `Sender`, and a consumer's `recv` fails
-//! once the channel is closed and empty, so the consumers end by themselves and `main` just
-//! awaits every task. Everything runs on one thread, in a `LocalExecutor`.
+//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough" (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue
+//! Integration" in "Python\'s asyncio: A Hands-On Walkthrough" in 2025, the default).
+//! `smol::channel` (the async-channel crate) is multi-producer and multi-consumer: every
+//! consumer holds a clone of the `Receiver`. There is no `task_done`: the channel closes
+//! when the last producer drops its `Sender`, and a consumer's `recv` fails once the
+//! channel is closed and empty, so the consumers end by themselves and `main` just awaits
+//! every task. Everything runs on one thread, in a `LocalExecutor`.
 //!
 //! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
 //! `rand` crate is the drop-in when the exact numbers don't matter.
@@ -41,17 +42,23 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers putting
-    /// random items, consumers cancelled once the queue is joined.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers
+    /// putting random items, consumers cancelled once the queue is joined.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer fetching
-    /// users, one consumer per user, each stopped by a sentinel.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer
+    /// fetching users, one consumer per user, each stopped by a sentinel.
     Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10, edition: Edition::Y2025 }
+        Params {
+            unit: Duration::from_millis(50),
+            seed: 444,
+            nprod: 5,
+            ncon: 10,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -79,7 +86,8 @@ async fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duratio
         nap(&format!("Producer {n}"), &mut rng, unit).await;
         let text = format!("{:010x}", rng.getrandbits(40));
         // Unbounded: `send` never waits. It fails only if every receiver is gone.
-        if queue.send(Item { text: text.clone(), put_at: Instant::now() }).await.is_err() {
+        if queue.send(Item { text: text.clone(), put_at: Instant::now() }).await.is_err()
+        {
             break;
         }
         println!("Producer {n} added <{text}> to queue.");
@@ -88,7 +96,8 @@ async fn produce(n: usize, mut rng: PyRandom, queue: Sender<Item>, unit: Duratio
 // ANCHOR_END: produce
 
 // ANCHOR: consume
-/// Naps, takes the next item, says how long it waited; until the queue is closed and empty.
+/// Naps, takes the next item, says how long it waited; until the queue is closed and
+/// empty.
 async fn consume(n: usize, mut rng: PyRandom, queue: Receiver<Item>, unit: Duration) {
     loop {
         nap(&format!("Consumer {n}"), &mut rng, unit).await;
@@ -110,9 +119,10 @@ pub fn run(params: Params) {
 // ANCHOR: main
 fn asyncq(params: Params) {
     let start = Instant::now();
-    // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
-    // same items and takes the same naps whichever task the scheduler runs first. PyRandom
-    // draws what CPython's `random` draws; a real program would use the `rand` crate.
+    // One generator per producer and consumer, seeded in a fixed order, so that a run
+    // puts the same items and takes the same naps whichever task the scheduler runs
+    // first. PyRandom draws what CPython's `random` draws; a real program would use the
+    // `rand` crate.
     let mut seeds = PyRandom::new(params.seed);
     let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
 
@@ -146,7 +156,8 @@ struct User {
     name: String,
 }
 
-/// The 2025 program's users: the producer fetches each, and there is one consumer per user.
+/// The 2025 program's users: the producer fetches each, and there is one consumer per
+/// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
 /// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
@@ -156,9 +167,13 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    let mut lines =
-        vec![format!("Consumer: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name)];
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    let mut lines = vec![format!(
+        "Consumer: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    )];
     lines.extend(posts.iter().map(|post| format!("  - {post}")));
     lines
 }
@@ -168,7 +183,12 @@ fn posts_line(user: &User, delay: f64) -> Vec<String> {
 /// The generator every task draws from; one thread, so no lock.
 type SharedRng = Rc<RefCell<PyRandom>>;
 
-async fn fetch_user(user_id: u32, queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
+async fn fetch_user(
+    user_id: u32,
+    queue: Sender<Option<User>>,
+    rng: SharedRng,
+    unit: Duration,
+) {
     let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
     println!("Producer: fetching user by user_id={user_id}...");
     Timer::after(unit.mul_f64(delay)).await;
@@ -178,10 +198,16 @@ async fn fetch_user(user_id: u32, queue: Sender<Option<User>>, rng: SharedRng, u
     let _ = queue.send(Some(user)).await;
 }
 
-/// Fetches every user, each in a task of its own, and puts each on the queue; then one `None`
-/// per consumer: the sentinel that tells it to stop.
-async fn producer(ex: &LocalExecutor<'_>, queue: Sender<Option<User>>, rng: SharedRng, unit: Duration) {
-    let fetches = USER_IDS.map(|id| ex.spawn(fetch_user(id, queue.clone(), Rc::clone(&rng), unit)));
+/// Fetches every user, each in a task of its own, and puts each on the queue; then one
+/// `None` per consumer: the sentinel that tells it to stop.
+async fn producer(
+    ex: &LocalExecutor<'_>,
+    queue: Sender<Option<User>>,
+    rng: SharedRng,
+    unit: Duration,
+) {
+    let fetches =
+        USER_IDS.map(|id| ex.spawn(fetch_user(id, queue.clone(), Rc::clone(&rng), unit)));
     for fetch in fetches {
         fetch.await;
     }
@@ -206,7 +232,8 @@ fn queued(params: Params) {
     let start = Instant::now();
     let ex = LocalExecutor::new();
     smol::block_on(ex.run(async {
-        let consumers = USER_IDS.map(|_| ex.spawn(consumer(receiver.clone(), Rc::clone(&rng), params.unit)));
+        let consumers = USER_IDS
+            .map(|_| ex.spawn(consumer(receiver.clone(), Rc::clone(&rng), params.unit)));
         producer(&ex, sender, Rc::clone(&rng), params.unit).await;
         for consumer in consumers {
             consumer.await;

@@ -1,14 +1,16 @@
-//! `queue` with OS threads: one thread per producer and consumer, around a crossbeam channel.
+//! `queue` with OS threads: one thread per producer and consumer, around a crossbeam
+//! channel.
 //!
-//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue Integration" in "Python\'s asyncio: A
-//! Hands-On Walkthrough" in 2025, the default; in Python this would be `threading` with `queue.Queue`).
-//! `crossbeam_channel` is a multi-producer, multi-consumer channel like `queue.Queue`: every
-//! consumer gets its own clone of the `Receiver`. (std's `mpsc` has one `Receiver`, which
-//! consumers would have to share behind a `Mutex`; and std's bounded channel parks a thread
-//! thousands of times more often, see the chapter's bench.) A thread cannot be cancelled, so
-//! the consumers end the Rust way: `recv` fails once every `Sender` is dropped and the
-//! channel is empty, and `thread::scope` joins them all.
+//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough" (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue
+//! Integration" in "Python\'s asyncio: A Hands-On Walkthrough" in 2025, the default; in
+//! Python this would be `threading` with `queue.Queue`). `crossbeam_channel` is a
+//! multi-producer, multi-consumer channel like `queue.Queue`: every consumer gets its own
+//! clone of the `Receiver`. (std's `mpsc` has one `Receiver`, which consumers would have
+//! to share behind a `Mutex`; and std's bounded channel parks a thread thousands of times
+//! more often, see the chapter's bench.) A thread cannot be cancelled, so the consumers
+//! end the Rust way: `recv` fails once every `Sender` is dropped and the channel is
+//! empty, and `thread::scope` joins them all.
 //!
 //! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
 //! `rand` crate is the drop-in when the exact numbers don't matter.
@@ -42,17 +44,23 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers putting
-    /// random items, consumers cancelled once the queue is joined.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers
+    /// putting random items, consumers cancelled once the queue is joined.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer fetching
-    /// users, one consumer per user, each stopped by a sentinel.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer
+    /// fetching users, one consumer per user, each stopped by a sentinel.
     Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10, edition: Edition::Y2025 }
+        Params {
+            unit: Duration::from_millis(50),
+            seed: 444,
+            nprod: 5,
+            ncon: 10,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -111,9 +119,10 @@ pub fn run(params: Params) {
 // ANCHOR: main
 fn asyncq(params: Params) {
     let start = Instant::now();
-    // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
-    // same items and takes the same naps whichever thread the OS runs first. PyRandom draws
-    // what CPython's `random` draws; a real program would use the `rand` crate.
+    // One generator per producer and consumer, seeded in a fixed order, so that a run
+    // puts the same items and takes the same naps whichever thread the OS runs first.
+    // PyRandom draws what CPython's `random` draws; a real program would use the `rand`
+    // crate.
     let mut seeds = PyRandom::new(params.seed);
     let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
 
@@ -143,7 +152,8 @@ struct User {
     name: String,
 }
 
-/// The 2025 program's users: the producer fetches each, and there is one consumer per user.
+/// The 2025 program's users: the producer fetches each, and there is one consumer per
+/// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
 /// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
@@ -153,26 +163,36 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    let mut lines =
-        vec![format!("Consumer: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name)];
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    let mut lines = vec![format!(
+        "Consumer: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    )];
     lines.extend(posts.iter().map(|post| format!("  - {post}")));
     lines
 }
 // ANCHOR_END: user
 
 // ANCHOR: queued
-/// Fetches every user on a thread of its own and puts each on the queue, then one `None` per
-/// consumer: the sentinel that tells it to stop.
+/// Fetches every user on a thread of its own and puts each on the queue, then one `None`
+/// per consumer: the sentinel that tells it to stop.
 fn producer(queue: &Sender<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration) {
     thread::scope(|scope| {
         for user_id in USER_IDS {
             scope.spawn(move || {
-                let delay = uniform(&mut rng.lock().expect("a thread panicked while drawing"), 0.5, 2.0);
+                let delay = uniform(
+                    &mut rng.lock().expect("a thread panicked while drawing"),
+                    0.5,
+                    2.0,
+                );
                 println!("Producer: fetching user by user_id={user_id}...");
                 thread::sleep(unit.mul_f64(delay));
                 let user = User { name: format!("User{user_id}") };
-                println!("Producer: fetched user with user_id={user_id} (done in {delay:.1}s)");
+                println!(
+                    "Producer: fetched user with user_id={user_id} (done in {delay:.1}s)"
+                );
                 // The receivers outlive the producer: a send cannot fail here.
                 let _ = queue.send(Some(user));
             });
@@ -186,7 +206,8 @@ fn producer(queue: &Sender<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration)
 /// Takes users until it takes a sentinel.
 fn consumer(queue: &Receiver<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration) {
     while let Ok(Some(user)) = queue.recv() {
-        let delay = uniform(&mut rng.lock().expect("a thread panicked while drawing"), 0.5, 2.0);
+        let delay =
+            uniform(&mut rng.lock().expect("a thread panicked while drawing"), 0.5, 2.0);
         println!("Consumer: retrieving posts for {}...", user.name);
         thread::sleep(unit.mul_f64(delay));
         println!("{}", posts_line(&user, delay).join("\n"));

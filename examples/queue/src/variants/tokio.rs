@@ -1,12 +1,14 @@
 //! `queue` on tokio: producers and consumers around one channel.
 //!
-//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete Walkthrough"
-//! (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue Integration" in "Python\'s asyncio: A
-//! Hands-On Walkthrough" in 2025, the default). tokio's `mpsc` channel has a single receiver, so the consumers share it
-//! behind an `Arc<tokio::sync::Mutex<_>>`: the one holding the lock waits for the next item,
-//! the others wait for the lock, in turn. `task_done`/`join` become a `Semaphore` that
-//! consumers add one permit to per item and `main` acquires all of; then the consumers are
-//! aborted, as the tutorial cancels them. The runtime is current_thread, like asyncio's loop.
+//! Pairs with "Using a Queue" in Real Python's "Async IO in Python: A Complete
+//! Walkthrough" (its `asyncq.py` in 2018; `queued.py` from "Coroutine and Queue
+//! Integration" in "Python\'s asyncio: A Hands-On Walkthrough" in 2025, the default).
+//! tokio's `mpsc` channel has a single receiver, so the consumers share it behind an
+//! `Arc<tokio::sync::Mutex<_>>`: the one holding the lock waits for the next item, the
+//! others wait for the lock, in turn. `task_done`/`join` become a `Semaphore` that
+//! consumers add one permit to per item and `main` acquires all of; then the consumers
+//! are aborted, as the tutorial cancels them. The runtime is current_thread, like
+//! asyncio's loop.
 //!
 //! `pyrandom` is CPython's generator, so a seed draws the tutorial's items and naps; the
 //! `rand` crate is the drop-in when the exact numbers don't matter.
@@ -42,17 +44,23 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers putting
-    /// random items, consumers cancelled once the queue is joined.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `asyncq.py`, producers
+    /// putting random items, consumers cancelled once the queue is joined.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer fetching
-    /// users, one consumer per user, each stopped by a sentinel.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `queued.py`, one producer
+    /// fetching users, one consumer per user, each stopped by a sentinel.
     Y2025,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_millis(50), seed: 444, nprod: 5, ncon: 10, edition: Edition::Y2025 }
+        Params {
+            unit: Duration::from_millis(50),
+            seed: 444,
+            nprod: 5,
+            ncon: 10,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -92,7 +100,12 @@ async fn nap(who: &str, rng: &mut PyRandom, unit: Duration) {
 
 // ANCHOR: produce
 /// Puts 1..=5 items, napping before each; returns how many it put.
-async fn produce(n: usize, mut rng: PyRandom, queue: mpsc::UnboundedSender<Item>, unit: Duration) -> u32 {
+async fn produce(
+    n: usize,
+    mut rng: PyRandom,
+    queue: mpsc::UnboundedSender<Item>,
+    unit: Duration,
+) -> u32 {
     let count = rng.randint(1, 5) as u32;
     for _ in 0..count {
         nap(&format!("Producer {n}"), &mut rng, unit).await;
@@ -109,11 +122,17 @@ async fn produce(n: usize, mut rng: PyRandom, queue: mpsc::UnboundedSender<Item>
 
 // ANCHOR: consume
 /// Naps, takes the next item, says how long it waited, marks it done; forever.
-async fn consume(n: usize, mut rng: PyRandom, queue: Queue, done: Arc<Semaphore>, unit: Duration) {
+async fn consume(
+    n: usize,
+    mut rng: PyRandom,
+    queue: Queue,
+    done: Arc<Semaphore>,
+    unit: Duration,
+) {
     loop {
         nap(&format!("Consumer {n}"), &mut rng, unit).await;
-        // The lock is held for this statement only: while this consumer waits for an item,
-        // the others queue up for the lock, first come first served.
+        // The lock is held for this statement only: while this consumer waits for an
+        // item, the others queue up for the lock, first come first served.
         let Some(item) = queue.lock().await.recv().await else { break };
         let waited = item.put_at.elapsed().as_secs_f64() / unit.as_secs_f64();
         println!("Consumer {n} got element <{}> in {waited:.5} seconds.", item.text);
@@ -138,9 +157,10 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 async fn asyncq(params: Params) -> anyhow::Result<()> {
     params.check()?;
     let start = Instant::now();
-    // One generator per producer and consumer, seeded in a fixed order, so that a run puts the
-    // same items and takes the same naps whichever task the scheduler runs first. PyRandom
-    // draws what CPython's `random` draws; a real program would use the `rand` crate.
+    // One generator per producer and consumer, seeded in a fixed order, so that a run
+    // puts the same items and takes the same naps whichever task the scheduler runs
+    // first. PyRandom draws what CPython's `random` draws; a real program would use the
+    // `rand` crate.
     let mut seeds = PyRandom::new(params.seed);
     let mut rngs = std::iter::repeat_with(|| PyRandom::new(seeds.getrandbits(32) as i64));
 
@@ -157,7 +177,8 @@ async fn asyncq(params: Params) -> anyhow::Result<()> {
         consumers.spawn(consume(n, rng, queue.clone(), done.clone(), params.unit));
     }
 
-    // gather(*producers), then queue.join(): one permit per item put means every item is done.
+    // gather(*producers), then queue.join(): one permit per item put means every item is
+    // done.
     let total: u32 = producers.join_all().await.into_iter().sum();
     if let Ok(permits) = done.acquire_many(total).await {
         permits.forget();
@@ -178,7 +199,8 @@ struct User {
     name: String,
 }
 
-/// The 2025 program's users: the producer fetches each, and there is one consumer per user.
+/// The 2025 program's users: the producer fetches each, and there is one consumer per
+/// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
 /// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
@@ -188,18 +210,26 @@ fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
 
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
-    let posts: Vec<String> = (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
-    let mut lines =
-        vec![format!("Consumer: got {} posts by {} (done in {delay:.1}s):", posts.len(), user.name)];
+    let posts: Vec<String> =
+        (1..3).map(|i| format!("Post {i} by {}", user.name)).collect();
+    let mut lines = vec![format!(
+        "Consumer: got {} posts by {} (done in {delay:.1}s):",
+        posts.len(),
+        user.name
+    )];
     lines.extend(posts.iter().map(|post| format!("  - {post}")));
     lines
 }
 // ANCHOR_END: user
 
 // ANCHOR: queued
-/// Fetches every user, all at once, and puts each on the queue; then one `None` per consumer:
-/// the sentinel that tells it to stop.
-async fn producer(queue: mpsc::UnboundedSender<Option<User>>, rng: &RefCell<PyRandom>, unit: Duration) {
+/// Fetches every user, all at once, and puts each on the queue; then one `None` per
+/// consumer: the sentinel that tells it to stop.
+async fn producer(
+    queue: mpsc::UnboundedSender<Option<User>>,
+    rng: &RefCell<PyRandom>,
+    unit: Duration,
+) {
     let fetch_user = |user_id: u32| {
         let queue = queue.clone();
         async move {
@@ -207,7 +237,9 @@ async fn producer(queue: mpsc::UnboundedSender<Option<User>>, rng: &RefCell<PyRa
             println!("Producer: fetching user by user_id={user_id}...");
             sleep(unit.mul_f64(delay)).await;
             let user = User { name: format!("User{user_id}") };
-            println!("Producer: fetched user with user_id={user_id} (done in {delay:.1}s)");
+            println!(
+                "Producer: fetched user with user_id={user_id} (done in {delay:.1}s)"
+            );
             // The receiver outlives the producer: a send cannot fail here.
             let _ = queue.send(Some(user));
         }
@@ -227,8 +259,8 @@ async fn consumer(
     unit: Duration,
 ) {
     loop {
-        // The lock is released at the end of this statement, before the user is handled (in a
-        // `while let` condition it would be held through the loop's body).
+        // The lock is released at the end of this statement, before the user is handled
+        // (in a `while let` condition it would be held through the loop's body).
         let next = queue.lock().await.recv().await;
         let Some(Some(user)) = next else { break };
         let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
@@ -238,8 +270,8 @@ async fn consumer(
     }
 }
 
-/// `gather(producer, *consumers)`: `join!` polls them all inside this one task, so they may
-/// borrow the generator and the queue. Three users, three consumers.
+/// `gather(producer, *consumers)`: `join!` polls them all inside this one task, so they
+/// may borrow the generator and the queue. Three users, three consumers.
 #[tokio::main(flavor = "current_thread")]
 async fn queued(params: Params) {
     let rng = RefCell::new(PyRandom::new(params.seed));

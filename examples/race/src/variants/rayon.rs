@@ -1,10 +1,11 @@
 //! `race` on rayon: count by reduction, with nothing shared.
 //!
-//! Pairs with the race-condition discussion in "The Problems With the threading Version" in
-//! Real Python's "Speed Up Your Python Program With Concurrency". The race needs a counter
-//! that several threads write. rayon's way is to have none: each thread counts its own part
-//! and `sum` adds the parts, so there is nothing to lock. (A closure that did `x += 1` on a
-//! captured variable would not compile: rayon's closures must be `Fn + Sync`.)
+//! Pairs with the race-condition discussion in "The Problems With the threading Version"
+//! in Real Python's "Speed Up Your Python Program With Concurrency". The race needs a
+//! counter that several threads write. rayon's way is to have none: each thread counts
+//! its own part and `sum` adds the parts, so there is nothing to lock. (A closure that
+//! did `x += 1` on a captured variable would not compile: rayon's closures must be `Fn +
+//! Sync`.)
 //!
 //! Dependencies: `cargo add rayon`
 //! Run: `cargo run --release` (in this repository: `just run race rayon`)
@@ -46,8 +47,10 @@ pub fn run(params: Params) {
         params.expected(),
         rayon::current_num_threads()
     );
-    let x: u64 =
-        (0..params.workers).into_par_iter().map(|_| (0..params.increments).map(|_| 1).sum::<u64>()).sum();
+    let x: u64 = (0..params.workers)
+        .into_par_iter()
+        .map(|_| (0..params.increments).map(|_| 1).sum::<u64>())
+        .sum();
     report("sum of the parts", x, params);
 }
 // ANCHOR_END: main

@@ -1,11 +1,11 @@
 //! `race` on smol's `LocalExecutor`: cooperative multitasking.
 //!
-//! Pairs with the race-condition discussion in "The Problems With the threading Version" in
-//! Real Python's "Speed Up Your Python Program With Concurrency", and with asyncio's answer to
-//! it. A `LocalExecutor` runs its tasks on the thread that drives it, so they may share an
-//! `Rc<Cell<u64>>`. A task gives way only at an `.await`: no update is lost until a
-//! `yield_now().await` sits between the read and the write. `smol::lock::Mutex` (the
-//! async-lock crate) holds the other tasks back across that `.await`.
+//! Pairs with the race-condition discussion in "The Problems With the threading Version"
+//! in Real Python's "Speed Up Your Python Program With Concurrency", and with asyncio's
+//! answer to it. A `LocalExecutor` runs its tasks on the thread that drives it, so they
+//! may share an `Rc<Cell<u64>>`. A task gives way only at an `.await`: no update is lost
+//! until a `yield_now().await` sits between the read and the write. `smol::lock::Mutex`
+//! (the async-lock crate) holds the other tasks back across that `.await`.
 //!
 //! Dependencies: `cargo add smol`
 //! Run: `cargo run --release` (in this repository: `just run race smol`)
@@ -44,13 +44,15 @@ pub fn main() {
     run(Params::default());
 }
 
-/// Runs `workers` copies of the task `make_task` builds on `executor`, and waits for them.
+/// Runs `workers` copies of the task `make_task` builds on `executor`, and waits for
+/// them.
 async fn on_tasks<'a, F: Future<Output = ()> + 'a>(
     executor: &LocalExecutor<'a>,
     params: Params,
     make_task: impl Fn() -> F,
 ) {
-    let tasks: Vec<_> = (0..params.workers).map(|_| executor.spawn(make_task())).collect();
+    let tasks: Vec<_> =
+        (0..params.workers).map(|_| executor.spawn(make_task())).collect();
     for task in tasks {
         task.await;
     }
@@ -123,9 +125,21 @@ pub fn run(params: Params) {
     );
     let executor = LocalExecutor::new();
     smol::block_on(executor.run(async {
-        report("no .await between read and write", no_await_between(&executor, params).await, params);
-        report("yield_now().await between", await_between(&executor, params).await, params);
-        report("smol::lock::Mutex across the .await", mutex_across_await(&executor, params).await, params);
+        report(
+            "no .await between read and write",
+            no_await_between(&executor, params).await,
+            params,
+        );
+        report(
+            "yield_now().await between",
+            await_between(&executor, params).await,
+            params,
+        );
+        report(
+            "smol::lock::Mutex across the .await",
+            mutex_across_await(&executor, params).await,
+            params,
+        );
     }));
 }
 // ANCHOR_END: main

@@ -1,8 +1,9 @@
 //! `race` on one thread, one increment after another: the baseline.
 //!
-//! Pairs with the race-condition discussion in "The Problems With the threading Version" in
-//! Real Python's "Speed Up Your Python Program With Concurrency". With nothing running beside
-//! it, `x = x + 1` cannot lose an update: this is the total every other variant should reach.
+//! Pairs with the race-condition discussion in "The Problems With the threading Version"
+//! in Real Python's "Speed Up Your Python Program With Concurrency". With nothing running
+//! beside it, `x = x + 1` cannot lose an update: this is the total every other variant
+//! should reach.
 //!
 //! Dependencies: none, std only.
 //! Run: `cargo run --release` (in this repository: `just run race sync`)
@@ -34,7 +35,10 @@ pub fn main() {
 }
 
 // ANCHOR: main
-#[expect(clippy::assign_op_pattern, reason = "the statement every variant races on, as written")]
+#[expect(
+    clippy::assign_op_pattern,
+    reason = "the statement every variant races on, as written"
+)]
 pub fn run(params: Params) {
     println!(
         "1 thread, {} x {} increments, expected {}",

@@ -1,12 +1,12 @@
 //! `race` on OS threads: pre-emptive multitasking loses updates.
 //!
-//! Pairs with the race-condition discussion in "The Problems With the threading Version" in
-//! Real Python's "Speed Up Your Python Program With Concurrency". Safe Rust will not compile
-//! `x = x + 1` on a variable shared by threads (see the chapter for the error), so the racy
-//! version spells the two steps out: an atomic `load`, then a `store`. Between them another
-//! thread — on another core, or scheduled in by the OS — may store its own value, and one of
-//! the two increments is lost. `fetch_add` does both steps as one; a `Mutex` lets one thread
-//! at a time through.
+//! Pairs with the race-condition discussion in "The Problems With the threading Version"
+//! in Real Python's "Speed Up Your Python Program With Concurrency". Safe Rust will not
+//! compile `x = x + 1` on a variable shared by threads (see the chapter for the error),
+//! so the racy version spells the two steps out: an atomic `load`, then a `store`.
+//! Between them another thread — on another core, or scheduled in by the OS — may store
+//! its own value, and one of the two increments is lost. `fetch_add` does both steps as
+//! one; a `Mutex` lets one thread at a time through.
 //!
 //! Dependencies: none, std only.
 //! Run: `cargo run --release` (in this repository: `just run race threads`)
@@ -41,13 +41,15 @@ pub fn main() {
     run(Params::default());
 }
 
-/// Runs `increment` `increments` times on each of `workers` threads, all started together.
+/// Runs `increment` `increments` times on each of `workers` threads, all started
+/// together.
 fn on_threads(params: Params, increment: impl Fn() + Sync) {
-    // Each thread waits here until all have started, so that they overlap instead of finishing
-    // one by one while the next is still being created. It spins for a while first: then the
-    // threads on the cores when the last one arrives all start within nanoseconds (threads
-    // asleep in a `std::sync::Barrier` wake one by one). Then it yields, so that many waiting
-    // threads don't starve the one that is still starting them.
+    // Each thread waits here until all have started, so that they overlap instead of
+    // finishing one by one while the next is still being created. It spins for a while
+    // first: then the threads on the cores when the last one arrives all start within
+    // nanoseconds (threads asleep in a `std::sync::Barrier` wake one by one). Then it
+    // yields, so that many waiting threads don't starve the one that is still starting
+    // them.
     let ready = AtomicU64::new(0);
     thread::scope(|scope| {
         for _ in 0..params.workers {
@@ -78,7 +80,8 @@ fn load_then_store(params: Params) -> u64 {
         let value = x.load(Ordering::Relaxed);
         // `black_box` stands for any work between the read and the write. Without it the
         // optimiser fuses the two into one `inc` instruction: no more atomic than before
-        // across cores, but an interrupt can no longer split it, so fewer updates are lost.
+        // across cores, but an interrupt can no longer split it, so fewer updates are
+        // lost.
         let value = std::hint::black_box(value);
         x.store(value + 1, Ordering::Relaxed);
     });

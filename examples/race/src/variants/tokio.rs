@@ -1,13 +1,14 @@
 //! `race` on tokio's current-thread runtime: cooperative multitasking.
 //!
-//! Pairs with the race-condition discussion in "The Problems With the threading Version" in
-//! Real Python's "Speed Up Your Python Program With Concurrency", and with asyncio's answer to
-//! it. The tasks share an `Rc<Cell<u64>>`: no lock, and no atomic, because they all run on this
-//! one thread (`spawn_local` on a `LocalSet`; the compiler refuses `Rc` in a `tokio::spawn`,
-//! whose tasks may move between threads). A task gives way only at an `.await`, so a read and
-//! a write with no `.await` between them can't be split. Put `yield_now().await` there and
-//! every task reads the same value before any writes it back: updates are lost again. A
-//! `tokio::sync::Mutex`, whose guard may be held across an `.await`, mends that.
+//! Pairs with the race-condition discussion in "The Problems With the threading Version"
+//! in Real Python's "Speed Up Your Python Program With Concurrency", and with asyncio's
+//! answer to it. The tasks share an `Rc<Cell<u64>>`: no lock, and no atomic, because they
+//! all run on this one thread (`spawn_local` on a `LocalSet`; the compiler refuses `Rc`
+//! in a `tokio::spawn`, whose tasks may move between threads). A task gives way only at
+//! an `.await`, so a read and a write with no `.await` between them can't be split. Put
+//! `yield_now().await` there and every task reads the same value before any writes it
+//! back: updates are lost again. A `tokio::sync::Mutex`, whose guard may be held across
+//! an `.await`, mends that.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,sync`
 //! Run: `cargo run --release` (in this repository: `just run race tokio`)
@@ -45,12 +46,14 @@ pub fn main() -> Result<(), JoinError> {
     run(Params::default())
 }
 
-/// Runs `workers` copies of the task `make_task` builds, on this thread, and waits for them.
+/// Runs `workers` copies of the task `make_task` builds, on this thread, and waits for
+/// them.
 async fn on_tasks<F: Future<Output = ()> + 'static>(
     params: Params,
     make_task: impl Fn() -> F,
 ) -> Result<(), JoinError> {
-    let tasks: Vec<_> = (0..params.workers).map(|_| task::spawn_local(make_task())).collect();
+    let tasks: Vec<_> =
+        (0..params.workers).map(|_| task::spawn_local(make_task())).collect();
     for task in tasks {
         task.await?;
     }
@@ -127,8 +130,16 @@ pub async fn run(params: Params) -> Result<(), JoinError> {
     );
     // `spawn_local` needs a `LocalSet`: the tasks it holds never leave this thread.
     let local = LocalSet::new();
-    report("no .await between read and write", local.run_until(no_await_between(params)).await?, params);
-    report("yield_now().await between", local.run_until(await_between(params)).await?, params);
+    report(
+        "no .await between read and write",
+        local.run_until(no_await_between(params)).await?,
+        params,
+    );
+    report(
+        "yield_now().await between",
+        local.run_until(await_between(params)).await?,
+        params,
+    );
     report(
         "tokio::sync::Mutex across the .await",
         local.run_until(mutex_across_await(params)).await?,

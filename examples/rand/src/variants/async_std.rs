@@ -1,15 +1,15 @@
 //! `rand` on async-std (legacy), one task per coroutine on its multi-threaded executor.
 //!
-//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
-//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
-//! threshold is 8 instead of 7. async-std was discontinued in 2025
-//! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands the tasks to a pool
-//! of worker threads, so they share the generator as `Arc<Mutex<..>>`, and when two wake
-//! together either may draw first: the run says so.
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and
+//! `await` Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the
+//! third coroutine's threshold is 8 instead of 7. async-std was discontinued in 2025
+//! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands the tasks to a
+//! pool of worker threads, so they share the generator as `Arc<Mutex<..>>`, and when two
+//! wake together either may draw first: the run says so.
 //!
-//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
-//! the drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add async-std && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run rand async-std`)
@@ -29,14 +29,15 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is
+    /// unset.
     pub color: bool,
     /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
-/// `Params::default()`).
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
@@ -58,8 +59,14 @@ impl Edition {
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
-        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
+        let color = io::stdout().is_terminal()
+            && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params {
+            unit: Duration::from_millis(100),
+            seed: 444,
+            color,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -86,7 +93,8 @@ fn say(idx: u32, params: Params, text: &str) {
 
 // ANCHOR: makerandom
 fn draw(rng: &SharedRng) -> i64 {
-    // A std `Mutex` is fine in async code when, as here, it is never held across an await.
+    // A std `Mutex` is fine in async code when, as here, it is never held across an
+    // await.
     rng.lock().expect("a task panicked while drawing").randint(0, 10)
 }
 
@@ -108,7 +116,8 @@ async fn makerandom(idx: u32, rng: SharedRng, params: Params) -> i64 {
 pub fn run(params: Params) {
     let rng = Arc::new(Mutex::new(PyRandom::new(params.seed)));
     let [r1, r2, r3] = task::block_on(async {
-        let tasks = [1, 2, 3].map(|idx| task::spawn(makerandom(idx, Arc::clone(&rng), params)));
+        let tasks =
+            [1, 2, 3].map(|idx| task::spawn(makerandom(idx, Arc::clone(&rng), params)));
         let mut results = [0; 3];
         for (result, task) in results.iter_mut().zip(tasks) {
             *result = task.await;

@@ -1,16 +1,16 @@
 //! `rand` on the `futures` crate's single-threaded `LocalPool`.
 //!
-//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
-//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
-//! threshold is 8 instead of 7. A `LocalPool` runs spawned tasks on this
-//! thread, in the order they are woken; the sleeps come from `futures-timer`, whose thread
-//! wakes them in deadline order. So the same seed gives the same numbers as Python. (With
-//! `futures::join!` instead of tasks, coroutines that wake together would be polled in the
-//! join's own order, not their timers'.)
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and
+//! `await` Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the
+//! third coroutine's threshold is 8 instead of 7. A `LocalPool` runs spawned tasks on
+//! this thread, in the order they are woken; the sleeps come from `futures-timer`, whose
+//! thread wakes them in deadline order. So the same seed gives the same numbers as
+//! Python. (With `futures::join!` instead of tasks, coroutines that wake together would
+//! be polled in the join's own order, not their timers'.)
 //!
-//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
-//! the drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add futures futures-timer && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run rand futures`)
@@ -33,14 +33,15 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is
+    /// unset.
     pub color: bool,
     /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
-/// `Params::default()`).
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
@@ -62,8 +63,14 @@ impl Edition {
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
-        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
+        let color = io::stdout().is_terminal()
+            && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params {
+            unit: Duration::from_millis(100),
+            seed: 444,
+            color,
+            edition: Edition::Y2025,
+        }
     }
 }
 

@@ -1,15 +1,15 @@
 //! `rand` on smol, one task per coroutine on a single-threaded executor.
 //!
-//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and `await`
-//! Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the third coroutine's
-//! threshold is 8 instead of 7. A `LocalExecutor` runs the three tasks on
-//! this thread, sharing the generator as an `Rc<RefCell<..>>`. smol's timers keep exact
-//! deadlines and tasks run in the order they were woken, so the same seed gives the same
-//! numbers as Python.
+//! Pairs with the `rand.py` program at the end of "The Rules of Async IO" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018) and in "The `async` and
+//! `await` Keywords" of "Python's asyncio: A Hands-On Walkthrough" (2025), where the
+//! third coroutine's threshold is 8 instead of 7. A `LocalExecutor` runs the three tasks
+//! on this thread, sharing the generator as an `Rc<RefCell<..>>`. smol's timers keep
+//! exact deadlines and tasks run in the order they were woken, so the same seed gives the
+//! same numbers as Python.
 //!
-//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate is
-//! the drop-in when the exact numbers don't matter.
+//! `pyrandom` is CPython's generator, so the numbers are the tutorial's; the `rand` crate
+//! is the drop-in when the exact numbers don't matter.
 //!
 //! Dependencies: `cargo add smol && cargo add --path ../async-walkthrough/crates/pyrandom`
 //! Run: `cargo run --release` (in this repository: `just run rand smol`)
@@ -30,14 +30,15 @@ pub struct Params {
     pub unit: Duration,
     /// Seed of the Python-compatible random number generator.
     pub seed: i64,
-    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is unset.
+    /// Whether to colour each coroutine's lines: stdout is a terminal and `NO_COLOR` is
+    /// unset.
     pub color: bool,
     /// Which edition's program runs: they differ in `makerandom(3)`'s threshold.
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file, change
-/// `Params::default()`).
+/// The tutorial's two editions (`just run rand --edition 2018`; in a copy of this file,
+/// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): thresholds 9, 8, 7.
@@ -59,8 +60,14 @@ impl Edition {
 impl Default for Params {
     fn default() -> Params {
         // No colour when piped, or when the user asks for none (<https://no-color.org>).
-        let color = io::stdout().is_terminal() && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Params { unit: Duration::from_millis(100), seed: 444, color, edition: Edition::Y2025 }
+        let color = io::stdout().is_terminal()
+            && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Params {
+            unit: Duration::from_millis(100),
+            seed: 444,
+            color,
+            edition: Edition::Y2025,
+        }
     }
 }
 
@@ -105,7 +112,8 @@ pub fn run(params: Params) {
     let rng = Rc::new(RefCell::new(PyRandom::new(params.seed)));
     let executor = LocalExecutor::new();
     let [r1, r2, r3] = smol::block_on(executor.run(async {
-        let tasks = [1, 2, 3].map(|idx| executor.spawn(makerandom(idx, Rc::clone(&rng), params)));
+        let tasks =
+            [1, 2, 3].map(|idx| executor.spawn(makerandom(idx, Rc::clone(&rng), params)));
         let mut results = [0; 3];
         for (result, task) in results.iter_mut().zip(tasks) {
             *result = task.await;

@@ -1,11 +1,13 @@
-//! `shutdown` on async-std (legacy): async-signal's `Signals` stream, and a closed channel as the stop.
+//! `shutdown` on async-std (legacy): async-signal's `Signals` stream, and a closed
+//! channel as the stop.
 //!
-//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
-//! loop page (`loop.add_signal_handler`). async-std is discontinued (RUSTSEC-2025-0052) and
-//! kept for comparison. It has no signal API: async-signal installs the handlers when
-//! `Signals::new` is called and hands the signals over as a stream on async-io's reactor,
-//! which async-std runs too. A channel that the main task closes tells every task to stop, and
-//! awaiting the tasks' handles is the tracker; `race` waits for whichever comes first.
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's
+//! event loop page (`loop.add_signal_handler`). async-std is discontinued
+//! (RUSTSEC-2025-0052) and kept for comparison. It has no signal API: async-signal
+//! installs the handlers when `Signals::new` is called and hands the signals over as a
+//! stream on async-io's reactor, which async-std runs too. A channel that the main task
+//! closes tells every task to stop, and awaiting the tasks' handles is the tracker;
+//! `race` waits for whichever comes first.
 //!
 //! Dependencies: `cargo add anyhow async-signal && cargo add async-std --features unstable`
 //! Run: `cargo run --release` (in this repository: `just run shutdown async-std`)

@@ -1,11 +1,13 @@
-//! `shutdown` on the futures crate: a `LocalPool`, async-signal, and a shared oneshot as the stop.
+//! `shutdown` on the futures crate: a `LocalPool`, async-signal, and a shared oneshot as
+//! the stop.
 //!
-//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
-//! loop page (`loop.add_signal_handler`). An executor alone has no signals and no timer:
-//! async-signal installs the handlers when `Signals::new` is called and delivers the signals
-//! as a stream (on async-io's reactor, which runs its own thread here), and futures-timer
-//! times the steps. A oneshot receiver made `shared()` is the cancellation token: every task
-//! holds a clone, and sending on it (or dropping the sender) completes them all.
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's
+//! event loop page (`loop.add_signal_handler`). An executor alone has no signals and no
+//! timer: async-signal installs the handlers when `Signals::new` is called and delivers
+//! the signals as a stream (on async-io's reactor, which runs its own thread here), and
+//! futures-timer times the steps. A oneshot receiver made `shared()` is the cancellation
+//! token: every task holds a clone, and sending on it (or dropping the sender) completes
+//! them all.
 //!
 //! Dependencies: `cargo add anyhow async-signal futures futures-timer`
 //! Run: `cargo run --release` (in this repository: `just run shutdown futures`)

@@ -1,11 +1,11 @@
 //! `shutdown` on smol: async-signal's `Signals` stream, and a closed channel as the stop.
 //!
-//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
-//! loop page (`loop.add_signal_handler`). smol has no signal API of its own: async-signal
-//! (from the same authors) installs the handlers when `Signals::new` is called and hands the
-//! signals over as a stream on async-io's reactor. smol has no cancellation token either: a
-//! channel that the main task closes tells every task to stop, and awaiting the tasks'
-//! handles is the tracker.
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's
+//! event loop page (`loop.add_signal_handler`). smol has no signal API of its own:
+//! async-signal (from the same authors) installs the handlers when `Signals::new` is
+//! called and hands the signals over as a stream on async-io's reactor. smol has no
+//! cancellation token either: a channel that the main task closes tells every task to
+//! stop, and awaiting the tasks' handles is the tracker.
 //!
 //! Dependencies: `cargo add anyhow async-signal smol`
 //! Run: `cargo run --release` (in this repository: `just run shutdown smol`)

@@ -1,11 +1,12 @@
 //! `shutdown` on std threads: signal-hook's `Signals` turned into messages on a channel.
 //!
-//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
-//! loop page (`loop.add_signal_handler`). A signal handler may do almost nothing safely, so
-//! signal-hook's `Signals` installs one that only writes to a pipe, and a thread of ours reads
-//! it and sends each signal to the main thread over the same channel that the workers report
-//! on. The workers are threads that look at a flag between steps; a sleeping thread cannot be
-//! woken early, so the drain lasts until each one's step ends.
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's
+//! event loop page (`loop.add_signal_handler`). A signal handler may do almost nothing
+//! safely, so signal-hook's `Signals` installs one that only writes to a pipe, and a
+//! thread of ours reads it and sends each signal to the main thread over the same channel
+//! that the workers report on. The workers are threads that look at a flag between steps;
+//! a sleeping thread cannot be woken early, so the drain lasts until each one's step
+//! ends.
 //!
 //! Dependencies: `cargo add anyhow signal-hook`
 //! Run: `cargo run --release` (in this repository: `just run shutdown threads`)

@@ -1,11 +1,12 @@
 //! `shutdown` on tokio: `tokio::signal`, a `CancellationToken` and a `TaskTracker`.
 //!
-//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's event
-//! loop page (`loop.add_signal_handler`), and with tokio's own graceful-shutdown guide.
-//! `signal(SignalKind::interrupt())` installs the process-wide handler when it is called, so
-//! the readiness line printed after it is true; `tokio::signal::ctrl_c()` would install it
-//! only when its future is first polled. The token tells the tasks to stop taking new steps,
-//! the tracker waits for them, and a second signal during that wait exits at once.
+//! Pairs with "Set signal handlers for SIGINT and SIGTERM" in the asyncio reference's
+//! event loop page (`loop.add_signal_handler`), and with tokio's own graceful-shutdown
+//! guide. `signal(SignalKind::interrupt())` installs the process-wide handler when it is
+//! called, so the readiness line printed after it is true; `tokio::signal::ctrl_c()`
+//! would install it only when its future is first polled. The token tells the tasks to
+//! stop taking new steps, the tracker waits for them, and a second signal during that
+//! wait exits at once.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,signal,time && cargo add tokio-util --features rt && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run shutdown tokio`)

@@ -1,13 +1,14 @@
 //! `streams` on async-std (legacy): the generator as a producer task behind a channel.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). async-std was discontinued in 2025
-//! (RUSTSEC-2025-0052); it stays here for comparison. Its stream constructors (`from_fn`,
-//! `successors`) take plain closures that cannot await, so the generator is a task that sleeps
-//! and sends; the channel's receiver is the stream. Unlike a Python async generator, that task
-//! starts working at once, before anyone asks for an item; the channel's room for one item is
-//! all it can run ahead.
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). async-std was discontinued in 2025 (RUSTSEC-2025-0052); it
+//! stays here for comparison. Its stream constructors (`from_fn`, `successors`) take
+//! plain closures that cannot await, so the generator is a task that sleeps and sends;
+//! the channel's receiver is the stream. Unlike a Python async generator, that task
+//! starts working at once, before anyone asks for an item; the channel's room for one
+//! item is all it can run ahead.
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run streams async-std`)
@@ -29,8 +30,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -70,7 +71,8 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 // ANCHOR: powers
-/// 1, 2, 4, ... below 2^up_to, each after one unit's sleep, produced by a task of its own.
+/// 1, 2, 4, ... below 2^up_to, each after one unit's sleep, produced by a task of its
+/// own.
 fn powers(up_to: u32, unit: Duration) -> Receiver<u64> {
     let (yielded, values) = bounded(1);
     task::spawn(async move {
@@ -113,7 +115,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 
         // gather: a task per item, all sleeping at once, awaited in order.
         let start = Instant::now();
-        let tasks: Vec<_> = (0..up_to).map(|exponent| task::spawn(power(exponent, unit))).collect();
+        let tasks: Vec<_> =
+            (0..up_to).map(|exponent| task::spawn(power(exponent, unit))).collect();
         let mut c = Vec::with_capacity(tasks.len());
         for task in tasks {
             c.push(task.await);

@@ -1,12 +1,14 @@
-//! `streams` on the `futures` crate: `then` reads one item at a time, `buffered` all at once.
+//! `streams` on the `futures` crate: `then` reads one item at a time, `buffered` all at
+//! once.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). Here the generator is a stream of exponents
-//! mapped through an async function. `then` awaits each call before asking for the next
-//! exponent, so the sleeps add up; `map` + `buffered(n)` starts up to `n` calls at once and
-//! still hands the results out in order, which makes it `gather` for streams. No task is
-//! spawned: `block_on` polls everything on this thread, and `futures-timer` does the waking.
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). Here the generator is a stream of exponents mapped through
+//! an async function. `then` awaits each call before asking for the next exponent, so the
+//! sleeps add up; `map` + `buffered(n)` starts up to `n` calls at once and still hands
+//! the results out in order, which makes it `gather` for streams. No task is spawned:
+//! `block_on` polls everything on this thread, and `futures-timer` does the waking.
 //!
 //! Dependencies: `cargo add anyhow futures futures-timer`
 //! Run: `cargo run --release` (in this repository: `just run streams futures`)
@@ -27,8 +29,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -95,17 +97,24 @@ pub fn run(params: Params) -> anyhow::Result<()> {
         let g: Vec<u64> = powers(up_to, unit).collect().await;
         report("g", &g, start, unit);
 
-        // [j async for j in powers() if not (j // 3 % 5)]: futures' `filter` takes an async predicate.
+        // [j async for j in powers() if not (j // 3 % 5)]: futures' `filter` takes an
+        // async predicate.
         let start = Instant::now();
-        let f: Vec<u64> =
-            powers(up_to, unit).filter(|j| futures::future::ready(j / 3 % 5 == 0)).collect().await;
+        let f: Vec<u64> = powers(up_to, unit)
+            .filter(|j| futures::future::ready(j / 3 % 5 == 0))
+            .collect()
+            .await;
         report("f", &f, start, unit);
 
-        // gather: the same calls, all in flight at once. `buffered(0)` would never start one.
+        // gather: the same calls, all in flight at once. `buffered(0)` would never start
+        // one.
         let start = Instant::now();
         let in_flight = up_to.max(1) as usize;
-        let c: Vec<u64> =
-            stream::iter(0..up_to).map(|exponent| power(exponent, unit)).buffered(in_flight).collect().await;
+        let c: Vec<u64> = stream::iter(0..up_to)
+            .map(|exponent| power(exponent, unit))
+            .buffered(in_flight)
+            .collect()
+            .await;
         report("c", &c, start, unit);
     });
     Ok(())

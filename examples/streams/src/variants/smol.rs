@@ -1,12 +1,13 @@
 //! `streams` on smol: an async generator built with `stream::unfold`, and spawned tasks.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). smol's streams are futures-lite's: no `yield`
-//! syntax, so the generator is written as `unfold`, a state (the next exponent) and an async
-//! step from one state to the next. futures-lite's `filter` and `collect` play the
-//! comprehension. For the concurrent form, spawn a task per item on the local executor and
-//! await them in order (dropping a smol `Task` would cancel it).
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). smol's streams are futures-lite's: no `yield` syntax, so
+//! the generator is written as `unfold`, a state (the next exponent) and an async step
+//! from one state to the next. futures-lite's `filter` and `collect` play the
+//! comprehension. For the concurrent form, spawn a task per item on the local executor
+//! and await them in order (dropping a smol `Task` would cancel it).
 //!
 //! Dependencies: `cargo add anyhow smol`
 //! Run: `cargo run --release` (in this repository: `just run streams smol`)
@@ -27,8 +28,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -110,7 +111,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 
         // gather: a task per item, all sleeping at once, awaited in order.
         let start = Instant::now();
-        let tasks: Vec<_> = (0..up_to).map(|exponent| executor.spawn(power(exponent, unit))).collect();
+        let tasks: Vec<_> =
+            (0..up_to).map(|exponent| executor.spawn(power(exponent, unit))).collect();
         let mut c = Vec::with_capacity(tasks.len());
         for task in tasks {
             c.push(task.await);

@@ -1,10 +1,12 @@
-//! `streams` in plain Rust: an `Iterator` that sleeps, the honest sync analogue of an async generator.
+//! `streams` in plain Rust: an `Iterator` that sleeps, the honest sync analogue of an
+//! async generator.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). An iterator whose `next` sleeps takes as long to
-//! collect as the async generator does: that is the point the async versions make. Without
-//! threads or a runtime nothing can wait for two items at once, so `c` is collected the same way
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). An iterator whose `next` sleeps takes as long to collect as
+//! the async generator does: that is the point the async versions make. Without threads
+//! or a runtime nothing can wait for two items at once, so `c` is collected the same way
 //! as `g` and takes as long; this variant is the baseline the table compares against.
 //!
 //! Dependencies: `cargo add anyhow`
@@ -24,8 +26,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -65,8 +67,8 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 // ANCHOR: powers
-/// 1, 2, 4, ... below 2^up_to, each after one unit's sleep. The sleep runs inside `next`, so
-/// nothing happens until the iterator is asked for an item.
+/// 1, 2, 4, ... below 2^up_to, each after one unit's sleep. The sleep runs inside `next`,
+/// so nothing happens until the iterator is asked for an item.
 fn powers(up_to: u32, unit: Duration) -> impl Iterator<Item = u64> {
     (0..up_to).map(move |exponent| {
         thread::sleep(unit);

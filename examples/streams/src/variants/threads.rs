@@ -1,10 +1,11 @@
 //! `streams` with threads: a producer thread as the generator, and a thread per item.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). The generator runs on its own thread and hands
-//! each item over a channel, whose receiver is an `Iterator`. That does not make collecting it
-//! any faster: the producer still sleeps once per item, one after another. What overlaps the
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). The generator runs on its own thread and hands each item
+//! over a channel, whose receiver is an `Iterator`. That does not make collecting it any
+//! faster: the producer still sleeps once per item, one after another. What overlaps the
 //! sleeps is one thread per item (`c`), at the price of a thread each.
 //!
 //! Dependencies: `cargo add anyhow`
@@ -25,8 +26,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -66,8 +67,9 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 // ANCHOR: powers
-/// 1, 2, 4, ... produced on a thread of its own. With no buffer in the channel, the producer
-/// waits at each `send` until the item is taken, as a generator waits at its `yield`.
+/// 1, 2, 4, ... produced on a thread of its own. With no buffer in the channel, the
+/// producer waits at each `send` until the item is taken, as a generator waits at its
+/// `yield`.
 fn powers(up_to: u32, unit: Duration) -> IntoIter<u64> {
     let (yielded, values) = sync_channel(0);
     thread::spawn(move || {
@@ -109,8 +111,13 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     // A thread per item; joining them in order keeps the order, as `gather` does.
     let start = Instant::now();
     let c: Vec<u64> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..up_to).map(|exponent| scope.spawn(move || power(exponent, unit))).collect();
-        handles.into_iter().map(|handle| handle.join().expect("power() does not panic")).collect()
+        let handles: Vec<_> = (0..up_to)
+            .map(|exponent| scope.spawn(move || power(exponent, unit)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("power() does not panic"))
+            .collect()
     });
     report("c", &c, start, unit);
     Ok(())

@@ -1,12 +1,13 @@
 //! `streams` on tokio: an async generator written with `async_stream::stream!`, read with
 //! `tokio_stream::StreamExt`, and the concurrent form as spawned tasks.
 //!
-//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real Python's
-//! "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with "Async Iterators,
-//! Loops, and Comprehensions" in "Python's asyncio: A Hands-On Walkthrough" (2025, five). `stream!` (from async-stream, by the tokio
-//! authors) is the nearest thing stable Rust has to `async def` with `yield`; tokio-stream
-//! supplies the combinators. tokio itself has no `gather` over a list: spawn a task per item and
-//! await the handles in order. The runtime is `current_thread`: every wait here is a timer, and
+//! Pairs with "Other Features: async for and Async Generators + Comprehensions" in Real
+//! Python's "Async IO in Python: A Complete Walkthrough" (2018, ten powers) and with
+//! "Async Iterators, Loops, and Comprehensions" in "Python's asyncio: A Hands-On
+//! Walkthrough" (2025, five). `stream!` (from async-stream, by the tokio authors) is the
+//! nearest thing stable Rust has to `async def` with `yield`; tokio-stream supplies the
+//! combinators. tokio itself has no `gather` over a list: spawn a task per item and await
+//! the handles in order. The runtime is `current_thread`: every wait here is a timer, and
 //! one thread serves any number of timers.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,time && cargo add anyhow async-stream tokio-stream`
@@ -29,8 +30,8 @@ pub struct Params {
     pub edition: Edition,
 }
 
-/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this file,
-/// change `Params::default()`).
+/// The tutorial's two editions (`just run streams --edition 2018`; in a copy of this
+/// file, change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
     /// "Async IO in Python: A Complete Walkthrough" (2018): `mygen()` yields ten powers.
@@ -70,8 +71,8 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 // ANCHOR: powers
-/// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep. Like Python's,
-/// it runs only while someone waits for its next item.
+/// An async generator: 1, 2, 4, ... below 2^up_to, each after one unit's sleep. Like
+/// Python's, it runs only while someone waits for its next item.
 fn powers(up_to: u32, unit: Duration) -> impl Stream<Item = u64> {
     stream! {
         for exponent in 0..up_to {
@@ -109,9 +110,11 @@ pub async fn run(params: Params) -> anyhow::Result<()> {
     let f: Vec<u64> = powers(up_to, unit).filter(|j| j / 3 % 5 == 0).collect().await;
     report("f", &f, start, unit);
 
-    // gather: every task sleeps at the same time; awaiting the handles in order keeps the order.
+    // gather: every task sleeps at the same time; awaiting the handles in order keeps the
+    // order.
     let start = Instant::now();
-    let tasks: Vec<_> = (0..up_to).map(|exponent| tokio::spawn(power(exponent, unit))).collect();
+    let tasks: Vec<_> =
+        (0..up_to).map(|exponent| tokio::spawn(power(exponent, unit))).collect();
     let mut c = Vec::with_capacity(tasks.len());
     for task in tasks {
         c.push(task.await?);

@@ -1,11 +1,12 @@
 //! `subprocess` on async-std (legacy): `async_std::process` (the async-process crate).
 //!
-//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()` examples:
-//! `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`, `wait()`).
-//! async-std is discontinued (RUSTSEC-2025-0052) and kept for comparison. Its `process`
-//! module, behind the "unstable" feature, re-exports async-process, the crate smol uses: the
-//! same pidfd waits and the same background reaper; what differs is the executor around it
-//! (`task::block_on`, and `task::spawn` onto a global pool of threads).
+//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()`
+//! examples: `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`,
+//! `wait()`). async-std is discontinued (RUSTSEC-2025-0052) and kept for comparison. Its
+//! `process` module, behind the "unstable" feature, re-exports async-process, the crate
+//! smol uses: the same pidfd waits and the same background reaper; what differs is the
+//! executor around it (`task::block_on`, and `task::spawn` onto a global pool of
+//! threads).
 //!
 //! Dependencies: `cargo add anyhow jiff && cargo add async-std --features unstable && cargo add rustix --features process`
 //! Run: `cargo run --release` (in this repository: `just run subprocess async-std`)
@@ -30,7 +31,8 @@ use rustix::process::{Pid, Signal, kill_process_group};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Instead of the docs' programs, start this many children of `true`, then of `sleep`.
+    /// Instead of the docs' programs, start this many children of `true`, then of
+    /// `sleep`.
     pub count: Option<u32>,
     /// With `count`: how many children may run at once.
     pub max_running: usize,
@@ -40,11 +42,17 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_secs(1), count: None, max_running: 32, pitfalls: false }
+        Params {
+            unit: Duration::from_secs(1),
+            count: None,
+            max_running: 32,
+            pitfalls: false,
+        }
     }
 }
 
-/// Set in the environment of the child that `get_date` starts: it prints the date instead.
+/// Set in the environment of the child that `get_date` starts: it prints the date
+/// instead.
 const DATE_CHILD: &str = "SUBPROCESS_PRINT_DATE";
 
 pub fn main() -> anyhow::Result<()> {
@@ -161,11 +169,21 @@ async fn many(n: u32, max_running: usize, unit: Duration) -> anyhow::Result<()> 
 }
 
 /// One line of figures: how long `n` children took, and how many ended per second.
-fn rate(command: &str, n: u32, at_once: &str, took: Duration, unit: Duration, ideal: Option<u32>) -> String {
+fn rate(
+    command: &str,
+    n: u32,
+    at_once: &str,
+    took: Duration,
+    unit: Duration,
+    ideal: Option<u32>,
+) -> String {
     let per_second = f64::from(n) / took.as_secs_f64();
     match ideal {
         None => {
-            format!("{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s", took.as_secs_f64())
+            format!(
+                "{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s",
+                took.as_secs_f64()
+            )
         }
         Some(ideal) => format!(
             "{n} x `{command}`, {at_once}: {:.2} units (ideal {ideal}), {per_second:.1} children/s",
@@ -180,13 +198,18 @@ async fn pitfalls(unit: Duration) -> anyhow::Result<()> {
     grandchild(unit).await
 }
 
-/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to stdout,
-/// with the shell's own `printf`: no other process holds the pipes, so killing `sh` ends it.
+/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to
+/// stdout, with the shell's own `printf`: no other process holds the pipes, so killing
+/// `sh` ends it.
 const NOISY: &str = "cat >/dev/null; printf '%1000000s' '' >&2; printf '%1000000s' ''";
 
 fn noisy() -> anyhow::Result<Child> {
     let mut command = Command::new("sh");
-    command.args(["-c", NOISY]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(["-c", NOISY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     command.spawn().context("starting sh")
 }
 
@@ -205,7 +228,10 @@ async fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     child.status().await?;
     let took = units(start.elapsed(), unit);
     let stuck = if stuck { "stuck, killed" } else { "not stuck" };
-    println!("pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read", read.len());
+    println!(
+        "pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read",
+        read.len()
+    );
 
     let start = Instant::now();
     // The fix: `output()` closes stdin, then reads both pipes while it waits.
@@ -219,15 +245,16 @@ async fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once reaped.
+/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once
+/// reaped.
 fn state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
-/// The state once a kill has had time to act: polled until the process is gone, or has been
-/// a zombie for 0.2 s (nobody is reaping it), or 1 s has passed. It sleeps on the runtime's
-/// timer, so that the runtime can reap in the meantime.
+/// The state once a kill has had time to act: polled until the process is gone, or has
+/// been a zombie for 0.2 s (nobody is reaping it), or 1 s has passed. It sleeps on the
+/// runtime's timer, so that the runtime can reap in the meantime.
 async fn settled(pid: u32) -> Option<char> {
     let start = Instant::now();
     let mut zombie_since = None;
@@ -236,7 +263,8 @@ async fn settled(pid: u32) -> Option<char> {
         if now == Some('Z') {
             zombie_since.get_or_insert_with(Instant::now);
         }
-        let given_up = zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
+        let given_up =
+            zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
         if now.is_none() || given_up || start.elapsed() > Duration::from_secs(1) {
             return now;
         }
@@ -264,7 +292,11 @@ async fn timed_out(unit: Duration) -> anyhow::Result<()> {
     let status = child.status().await?; // reaps it
     println!("timeout: `sleep {sleep}` timed out after 1 unit: {running}");
     println!("timeout: killed, not waited for: {killed}");
-    println!("timeout: waited for: exited with {}, {}", returncode(status), describe(state(pid)));
+    println!(
+        "timeout: waited for: exited with {}, {}",
+        returncode(status),
+        describe(state(pid))
+    );
 
     // Dropping a `Child` made with kill_on_drop kills it; the "async-process" thread
     // reaps every dropped child, killed or not.
@@ -284,7 +316,9 @@ async fn grandchild(unit: Duration) -> anyhow::Result<()> {
     let output = Command::new("sh").args(["-c", &script]).output().await.context("sh")?;
     let took = units(start.elapsed(), unit);
     let code = returncode(output.status);
-    println!("grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units");
+    println!(
+        "grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units"
+    );
 
     let start = Instant::now();
     // The fix: the child leads a process group of its own; its output is read while it
@@ -292,7 +326,8 @@ async fn grandchild(unit: Duration) -> anyhow::Result<()> {
     // async-process's `Command` has no `process_group`: a std one converts into it.
     let mut command = std::process::Command::new("sh");
     command.args(["-c", &script]).process_group(0);
-    let mut child = Command::from(command).stdout(Stdio::piped()).spawn().context("sh")?;
+    let mut child =
+        Command::from(command).stdout(Stdio::piped()).spawn().context("sh")?;
     let group = Pid::from_raw(child.id() as i32).context("no pid")?;
     let mut stdout = child.stdout.take().context("no stdout")?;
     let mut text = String::new();
@@ -304,6 +339,8 @@ async fn grandchild(unit: Duration) -> anyhow::Result<()> {
     let (status, _) = exited.try_join(stdout.read_to_string(&mut text)).await?;
     let took = units(start.elapsed(), unit);
     let code = returncode(status);
-    println!("grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units");
+    println!(
+        "grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units"
+    );
     Ok(())
 }

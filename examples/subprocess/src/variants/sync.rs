@@ -1,11 +1,13 @@
-//! `subprocess` in plain sequential std code: `std::process::Command`, one child at a time.
+//! `subprocess` in plain sequential std code: `std::process::Command`, one child at a
+//! time.
 //!
-//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()` examples:
-//! `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`, `wait()`).
-//! std's `Command` is the blocking original the async ones copy: `output()` captures both
-//! pipes, reading them together (it polls both on this thread), as `communicate()` does, and
-//! `wait()` blocks until the child exits. One child at a time, the docs' two commands still
-//! take about one unit, since `ls` returns at once; `--count` shows what one at a time costs.
+//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()`
+//! examples: `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`,
+//! `wait()`). std's `Command` is the blocking original the async ones copy: `output()`
+//! captures both pipes, reading them together (it polls both on this thread), as
+//! `communicate()` does, and `wait()` blocks until the child exits. One child at a time,
+//! the docs' two commands still take about one unit, since `ls` returns at once;
+//! `--count` shows what one at a time costs.
 //!
 //! Dependencies: `cargo add anyhow jiff && cargo add rustix --features process`
 //! Run: `cargo run --release` (in this repository: `just run subprocess sync`)
@@ -25,7 +27,8 @@ use rustix::process::{Pid, Signal, kill_process_group};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Instead of the docs' programs, start this many children of `true`, then of `sleep`.
+    /// Instead of the docs' programs, start this many children of `true`, then of
+    /// `sleep`.
     pub count: Option<u32>,
     /// Instead of the docs' programs, show the pitfalls.
     pub pitfalls: bool,
@@ -37,7 +40,8 @@ impl Default for Params {
     }
 }
 
-/// Set in the environment of the child that `get_date` starts: it prints the date instead.
+/// Set in the environment of the child that `get_date` starts: it prints the date
+/// instead.
 const DATE_CHILD: &str = "SUBPROCESS_PRINT_DATE";
 
 pub fn main() -> anyhow::Result<()> {
@@ -138,11 +142,21 @@ fn many(n: u32, unit: Duration) -> anyhow::Result<()> {
 }
 
 /// One line of figures: how long `n` children took, and how many ended per second.
-fn rate(command: &str, n: u32, at_once: &str, took: Duration, unit: Duration, ideal: Option<u32>) -> String {
+fn rate(
+    command: &str,
+    n: u32,
+    at_once: &str,
+    took: Duration,
+    unit: Duration,
+    ideal: Option<u32>,
+) -> String {
     let per_second = f64::from(n) / took.as_secs_f64();
     match ideal {
         None => {
-            format!("{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s", took.as_secs_f64())
+            format!(
+                "{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s",
+                took.as_secs_f64()
+            )
         }
         Some(ideal) => format!(
             "{n} x `{command}`, {at_once}: {:.2} units (ideal {ideal}), {per_second:.1} children/s",
@@ -157,13 +171,18 @@ fn pitfalls(unit: Duration) -> anyhow::Result<()> {
     grandchild(unit)
 }
 
-/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to stdout,
-/// with the shell's own `printf`: no other process holds the pipes, so killing `sh` ends it.
+/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to
+/// stdout, with the shell's own `printf`: no other process holds the pipes, so killing
+/// `sh` ends it.
 const NOISY: &str = "cat >/dev/null; printf '%1000000s' '' >&2; printf '%1000000s' ''";
 
 fn noisy() -> anyhow::Result<Child> {
     let mut command = Command::new("sh");
-    command.args(["-c", NOISY]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(["-c", NOISY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     command.spawn().context("starting sh")
 }
 
@@ -192,7 +211,10 @@ fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: pipes_mistake
     let took = units(start.elapsed(), unit);
     let stuck = if stuck { "stuck, killed" } else { "not stuck" };
-    println!("pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read", read.len());
+    println!(
+        "pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read",
+        read.len()
+    );
 
     let start = Instant::now();
     // The fix: `wait_with_output()` closes stdin, then reads both pipes as they fill
@@ -207,14 +229,15 @@ fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once reaped.
+/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once
+/// reaped.
 fn state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
-/// The state once a kill has had time to act: polled until the process is gone, or has been
-/// a zombie for 0.2 s (nobody is reaping it), or 1 s has passed.
+/// The state once a kill has had time to act: polled until the process is gone, or has
+/// been a zombie for 0.2 s (nobody is reaping it), or 1 s has passed.
 fn settled(pid: u32) -> Option<char> {
     let start = Instant::now();
     let mut zombie_since = None;
@@ -223,7 +246,8 @@ fn settled(pid: u32) -> Option<char> {
         if now == Some('Z') {
             zombie_since.get_or_insert_with(Instant::now);
         }
-        let given_up = zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
+        let given_up =
+            zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
         if now.is_none() || given_up || start.elapsed() > Duration::from_secs(1) {
             return now;
         }
@@ -257,7 +281,11 @@ fn timed_out(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: timeout
     println!("timeout: `sleep {sleep}` timed out after 1 unit: {running}");
     println!("timeout: killed, not waited for: {killed}");
-    println!("timeout: waited for: exited with {}, {}", returncode(status), describe(state(pid)));
+    println!(
+        "timeout: waited for: exited with {}, {}",
+        returncode(status),
+        describe(state(pid))
+    );
     Ok(())
 }
 
@@ -269,7 +297,9 @@ fn grandchild(unit: Duration) -> anyhow::Result<()> {
     let output = Command::new("sh").args(["-c", &script]).output().context("sh")?;
     let took = units(start.elapsed(), unit);
     let code = returncode(output.status);
-    println!("grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units");
+    println!(
+        "grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units"
+    );
 
     let start = Instant::now();
     // The fix: the child leads a process group of its own; once it has exited, the rest
@@ -287,6 +317,8 @@ fn grandchild(unit: Duration) -> anyhow::Result<()> {
     child.stdout.take().context("no stdout")?.read_to_string(&mut text)?;
     let took = units(start.elapsed(), unit);
     let code = returncode(status);
-    println!("grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units");
+    println!(
+        "grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units"
+    );
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! `subprocess` on tokio: `tokio::process`, on the current-thread runtime.
 //!
-//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()` examples:
-//! `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`, `wait()`).
-//! `tokio::process::Command` is std's with async pipes and an async `wait()`: while a `Child`
-//! is awaited the runtime watches it (a pidfd on Linux 5.3 and later, SIGCHLD elsewhere) and
-//! reaps it. A `Child` dropped before it exits is put on an orphan queue, reaped later, and
-//! left running unless `kill_on_drop(true)` was set. One thread is enough, as it is for
-//! asyncio's loop: the children do the work, the program only waits for them.
+//! Pairs with "Subprocesses" in the asyncio reference (its `run()` and `get_date()`
+//! examples: `create_subprocess_shell`, `create_subprocess_exec`, `communicate()`,
+//! `wait()`). `tokio::process::Command` is std's with async pipes and an async `wait()`:
+//! while a `Child` is awaited the runtime watches it (a pidfd on Linux 5.3 and later,
+//! SIGCHLD elsewhere) and reaps it. A `Child` dropped before it exits is put on an orphan
+//! queue, reaped later, and left running unless `kill_on_drop(true)` was set. One thread
+//! is enough, as it is for asyncio's loop: the children do the work, the program only
+//! waits for them.
 //!
 //! Dependencies: `cargo add anyhow jiff && cargo add rustix --features process && cargo add tokio --features io-util,macros,process,rt,time`
 //! Run: `cargo run --release` (in this repository: `just run subprocess tokio`)
@@ -28,7 +29,8 @@ use tokio::time::{sleep, timeout};
 pub struct Params {
     /// How long one tutorial second lasts.
     pub unit: Duration,
-    /// Instead of the docs' programs, start this many children of `true`, then of `sleep`.
+    /// Instead of the docs' programs, start this many children of `true`, then of
+    /// `sleep`.
     pub count: Option<u32>,
     /// With `count`: how many children may run at once.
     pub max_running: usize,
@@ -38,11 +40,17 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { unit: Duration::from_secs(1), count: None, max_running: 32, pitfalls: false }
+        Params {
+            unit: Duration::from_secs(1),
+            count: None,
+            max_running: 32,
+            pitfalls: false,
+        }
     }
 }
 
-/// Set in the environment of the child that `get_date` starts: it prints the date instead.
+/// Set in the environment of the child that `get_date` starts: it prints the date
+/// instead.
 const DATE_CHILD: &str = "SUBPROCESS_PRINT_DATE";
 
 pub fn main() -> anyhow::Result<()> {
@@ -163,11 +171,21 @@ async fn reap_one(running: &mut JoinSet<io::Result<ExitStatus>>) -> anyhow::Resu
 }
 
 /// One line of figures: how long `n` children took, and how many ended per second.
-fn rate(command: &str, n: u32, at_once: &str, took: Duration, unit: Duration, ideal: Option<u32>) -> String {
+fn rate(
+    command: &str,
+    n: u32,
+    at_once: &str,
+    took: Duration,
+    unit: Duration,
+    ideal: Option<u32>,
+) -> String {
     let per_second = f64::from(n) / took.as_secs_f64();
     match ideal {
         None => {
-            format!("{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s", took.as_secs_f64())
+            format!(
+                "{n} x `{command}`, {at_once}: {:.3} s, {per_second:.0} children/s",
+                took.as_secs_f64()
+            )
         }
         Some(ideal) => format!(
             "{n} x `{command}`, {at_once}: {:.2} units (ideal {ideal}), {per_second:.1} children/s",
@@ -182,13 +200,18 @@ async fn pitfalls(unit: Duration) -> anyhow::Result<()> {
     grandchild(unit).await
 }
 
-/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to stdout,
-/// with the shell's own `printf`: no other process holds the pipes, so killing `sh` ends it.
+/// A child that reads its stdin to the end, then writes 1 MB to stderr and 1 MB to
+/// stdout, with the shell's own `printf`: no other process holds the pipes, so killing
+/// `sh` ends it.
 const NOISY: &str = "cat >/dev/null; printf '%1000000s' '' >&2; printf '%1000000s' ''";
 
 fn noisy() -> anyhow::Result<Child> {
     let mut command = Command::new("sh");
-    command.args(["-c", NOISY]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(["-c", NOISY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     command.spawn().context("starting sh")
 }
 
@@ -208,7 +231,10 @@ async fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: pipes_mistake
     let took = units(start.elapsed(), unit);
     let stuck = if stuck { "stuck, killed" } else { "not stuck" };
-    println!("pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read", read.len());
+    println!(
+        "pipes: stdout read to its end first: {stuck} after {took:.2} units, {} bytes read",
+        read.len()
+    );
 
     let start = Instant::now();
     // ANCHOR: pipes_fix
@@ -224,15 +250,16 @@ async fn full_pipes(unit: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once reaped.
+/// The state letter of a process in `/proc/<pid>/stat` (R, S, Z, ...); `None` once
+/// reaped.
 fn state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
-/// The state once a kill has had time to act: polled until the process is gone, or has been
-/// a zombie for 0.2 s (nobody is reaping it), or 1 s has passed. It sleeps on the runtime's
-/// timer, so that the runtime can reap in the meantime.
+/// The state once a kill has had time to act: polled until the process is gone, or has
+/// been a zombie for 0.2 s (nobody is reaping it), or 1 s has passed. It sleeps on the
+/// runtime's timer, so that the runtime can reap in the meantime.
 async fn settled(pid: u32) -> Option<char> {
     let start = Instant::now();
     let mut zombie_since = None;
@@ -241,7 +268,8 @@ async fn settled(pid: u32) -> Option<char> {
         if now == Some('Z') {
             zombie_since.get_or_insert_with(Instant::now);
         }
-        let given_up = zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
+        let given_up =
+            zombie_since.is_some_and(|t| t.elapsed() > Duration::from_millis(200));
         if now.is_none() || given_up || start.elapsed() > Duration::from_secs(1) {
             return now;
         }
@@ -271,7 +299,11 @@ async fn timed_out(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: timeout
     println!("timeout: `sleep {sleep}` timed out after 1 unit: {running}");
     println!("timeout: killed, not waited for: {killed}");
-    println!("timeout: waited for: exited with {}, {}", returncode(status), describe(state(pid)));
+    println!(
+        "timeout: waited for: exited with {}, {}",
+        returncode(status),
+        describe(state(pid))
+    );
 
     // ANCHOR: kill_on_drop
     // Dropping a `Child` made with kill_on_drop kills it; the runtime reaps it later.
@@ -294,7 +326,9 @@ async fn grandchild(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: grandchild_mistake
     let took = units(start.elapsed(), unit);
     let code = returncode(output.status);
-    println!("grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units");
+    println!(
+        "grandchild: `sh -c '{script}'` exited with {code}, output() returned after {took:.2} units"
+    );
 
     let start = Instant::now();
     // ANCHOR: grandchild_fix
@@ -318,6 +352,8 @@ async fn grandchild(unit: Duration) -> anyhow::Result<()> {
     // ANCHOR_END: grandchild_fix
     let took = units(start.elapsed(), unit);
     let code = returncode(status);
-    println!("grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units");
+    println!(
+        "grandchild: own process group, the rest stopped when sh exited with {code}: {took:.2} units"
+    );
     Ok(())
 }

@@ -1,13 +1,14 @@
-//! `taskgroup` on async-std (legacy): spawned tasks keep every error, `try_join` cancels on
-//! the first.
+//! `taskgroup` on async-std (legacy): spawned tasks keep every error, `try_join` cancels
+//! on the first.
 //!
 //! Pairs with "Async Exception Handling" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and with
-//! "Task Groups" on the asyncio reference's "Coroutines and Tasks" page.
-//! async-std was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
-//! `task::spawn`ed tasks run to their end on its worker threads, and awaiting their handles in
-//! turn collects every result: `gather(return_exceptions=True)`. `FutureExt::try_join` polls
-//! two futures and returns at the first error, dropping the other, which cancels it.
+//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and
+//! with "Task Groups" on the asyncio reference's "Coroutines and Tasks" page. async-std
+//! was discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison.
+//! `task::spawn`ed tasks run to their end on its worker threads, and awaiting their
+//! handles in turn collects every result: `gather(return_exceptions=True)`.
+//! `FutureExt::try_join` polls two futures and returns at the first error, dropping the
+//! other, which cancels it.
 //!
 //! Dependencies: `cargo add async-std --features unstable`
 //! Run: `cargo run --release` (in this repository: `just run taskgroup async-std`)

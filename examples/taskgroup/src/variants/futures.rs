@@ -1,11 +1,11 @@
-//! `taskgroup` on the `futures` crate: `join_all` keeps every error, `try_join!` cancels on
-//! the first.
+//! `taskgroup` on the `futures` crate: `join_all` keeps every error, `try_join!` cancels
+//! on the first.
 //!
 //! Pairs with "Async Exception Handling" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and with
-//! "Task Groups" on the asyncio reference's "Coroutines and Tasks" page.
-//! Nothing is spawned: `block_on` polls one future, and the combinators poll the three
-//! coroutines inside it. `join_all` waits for all and keeps each result:
+//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and
+//! with "Task Groups" on the asyncio reference's "Coroutines and Tasks" page. Nothing is
+//! spawned: `block_on` polls one future, and the combinators poll the three coroutines
+//! inside it. `join_all` waits for all and keeps each result:
 //! `gather(return_exceptions=True)`. `try_join!` returns at the first error and drops the
 //! others, which cancels them. The sleeps come from `futures-timer`.
 //!

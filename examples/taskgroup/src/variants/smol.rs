@@ -1,12 +1,13 @@
-//! `taskgroup` on smol: tasks awaited in turn keep every error, `try_zip` cancels on the first.
+//! `taskgroup` on smol: tasks awaited in turn keep every error, `try_zip` cancels on the
+//! first.
 //!
 //! Pairs with "Async Exception Handling" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and with
-//! "Task Groups" on the asyncio reference's "Coroutines and Tasks" page.
-//! Tasks on a `LocalExecutor`, awaited one after another, run to their end whatever the
-//! others did: `gather(return_exceptions=True)`. `future::try_zip` polls two futures and
-//! returns at the first error, dropping the other, which cancels it; nested, it groups three.
-//! A smol `Task` is cancelled when dropped too, so no task outlives the code that holds it.
+//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and
+//! with "Task Groups" on the asyncio reference's "Coroutines and Tasks" page. Tasks on a
+//! `LocalExecutor`, awaited one after another, run to their end whatever the others did:
+//! `gather(return_exceptions=True)`. `future::try_zip` polls two futures and returns at
+//! the first error, dropping the other, which cancels it; nested, it groups three. A smol
+//! `Task` is cancelled when dropped too, so no task outlives the code that holds it.
 //!
 //! Dependencies: `cargo add smol`
 //! Run: `cargo run --release` (in this repository: `just run taskgroup smol`)

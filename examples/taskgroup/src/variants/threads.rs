@@ -1,12 +1,12 @@
 //! `taskgroup` with threads: scoped threads, every error kept; then a group that cancels.
 //!
 //! Pairs with "Async Exception Handling" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and with
-//! "Task Groups" on the asyncio reference's "Coroutines and Tasks" page.
-//! A thread cannot be cancelled from outside: it has to agree to stop. So the group here is
-//! cooperative: the threads wait on a condition variable instead of sleeping, and the first
-//! to fail sets the flag and wakes the others, which stop. `thread::scope` joins every thread
-//! before it returns: structured concurrency, in std.
+//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and
+//! with "Task Groups" on the asyncio reference's "Coroutines and Tasks" page. A thread
+//! cannot be cancelled from outside: it has to agree to stop. So the group here is
+//! cooperative: the threads wait on a condition variable instead of sleeping, and the
+//! first to fail sets the flag and wakes the others, which stop. `thread::scope` joins
+//! every thread before it returns: structured concurrency, in std.
 //!
 //! Dependencies: none, std only.
 //! Run: `cargo run --release` (in this repository: `just run taskgroup threads`)
@@ -154,7 +154,11 @@ impl Cancel {
 
 /// One coroutine in the group: it fails after its sleep, unless the group was cancelled
 /// first.
-fn in_group((name, seconds, kind): Spec, clock: Clock, group: &Cancel) -> Option<CoroError> {
+fn in_group(
+    (name, seconds, kind): Spec,
+    clock: Clock,
+    group: &Cancel,
+) -> Option<CoroError> {
     if group.sleep(clock.unit.mul_f64(seconds)) {
         println!("coro {name} cancelled at {:.2}", clock.seconds());
         return None;

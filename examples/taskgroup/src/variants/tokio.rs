@@ -1,12 +1,13 @@
 //! `taskgroup` on tokio: a `JoinSet` keeps every error, `try_join!` cancels on the first.
 //!
 //! Pairs with "Async Exception Handling" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and with
-//! "Task Groups" on the asyncio reference's "Coroutines and Tasks" page.
-//! A `JoinSet` runs its tasks to their end and hands back each result as it comes, errors
-//! included: `gather(return_exceptions=True)`. `try_join!` polls its futures inside this task
-//! and returns at the first error, dropping the others, which cancels them: nothing outlives
-//! the call, as nothing outlives a `TaskGroup`. The runtime is current-thread, like asyncio's.
+//! Walkthrough" (2025; its `except_group.py`; the 2018 edition has no such section), and
+//! with "Task Groups" on the asyncio reference's "Coroutines and Tasks" page. A `JoinSet`
+//! runs its tasks to their end and hands back each result as it comes, errors included:
+//! `gather(return_exceptions=True)`. `try_join!` polls its futures inside this task and
+//! returns at the first error, dropping the others, which cancels them: nothing outlives
+//! the call, as nothing outlives a `TaskGroup`. The runtime is current-thread, like
+//! asyncio's.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt,time`
 //! Run: `cargo run --release` (in this repository: `just run taskgroup tokio`)

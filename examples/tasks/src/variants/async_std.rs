@@ -1,14 +1,15 @@
 //! `tasks` on async-std (legacy).
 //!
-//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
-//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
-//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
-//! `create_task` program, then runs seven demos of its own. async-std was discontinued in 2025
-//! (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn` hands a task to a global
-//! multi-threaded executor, so it starts at once; `task::spawn_local` keeps it on this
-//! thread, where it starts at the next `.await`. Dropping a `JoinHandle` detaches the task, as
-//! in asyncio; `handle.cancel().await` cancels it. The global executor is never shut down.
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions"
+//! in Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other
+//! `asyncio` Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`),
+//! and with the asyncio reference's "Coroutines and Tasks" page. It opens with the
+//! edition's `create_task` program, then runs seven demos of its own. async-std was
+//! discontinued in 2025 (RUSTSEC-2025-0052); it stays here for comparison. `task::spawn`
+//! hands a task to a global multi-threaded executor, so it starts at once;
+//! `task::spawn_local` keeps it on this thread, where it starts at the next `.await`.
+//! Dropping a `JoinHandle` detaches the task, as in asyncio; `handle.cancel().await`
+//! cancels it. The global executor is never shut down.
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add futures`
 //! Run: `cargo run --release` (in this repository: `just run tasks async-std`)
@@ -36,11 +37,11 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
-    /// is asked about after it is awaited.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the
+    /// task is asked about after it is awaited.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
-    /// is asked about before.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`;
+    /// the task is asked about before.
     Y2025,
 }
 
@@ -90,8 +91,8 @@ pub fn run(params: Params) {
 }
 
 // ANCHOR: coro
-/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
-/// back reversed.
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the
+/// numbers back reversed.
 async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
     let wait = match edition {
         Edition::Y2018 => numbers.iter().max(),
@@ -108,9 +109,9 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR_END: coro
 
 // ANCHOR: create_task
-/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
-/// after. async-std's `JoinHandle` has no `is_finished`: polling it once is how to ask, and
-/// a finished task hands over its result then.
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it,
+/// 2018's after. async-std's `JoinHandle` has no `is_finished`: polling it once is how to
+/// ask, and a finished task hands over its result then.
 async fn create_task(edition: Edition, unit: Duration) {
     let mut task = task::spawn(coro([3, 2, 1], edition, unit));
     match edition {
@@ -152,7 +153,8 @@ async fn lazy(unit: Duration) {
 // ANCHOR_END: lazy
 
 // ANCHOR: start
-/// Spawns a task each way, then keeps this thread busy for one unit before its first `.await`.
+/// Spawns a task each way, then keeps this thread busy for one unit before its first
+/// `.await`.
 async fn start(unit: Duration) {
     let begin = Instant::now();
     let global = task::spawn(async move {
@@ -212,7 +214,8 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 
 // ANCHOR: panic
 async fn panics(unit: Duration) {
-    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a
+    // line.
     let default_hook = panic::take_hook();
     let (seen, hook_saw) = async_std::channel::unbounded();
     panic::set_hook(Box::new(move |info| {
@@ -225,15 +228,18 @@ async fn panics(unit: Duration) {
     // The panic travels to whoever awaits the task: catch it there, or it unwinds on.
     let task = task::spawn(async { panic!("boom") });
     match AssertUnwindSafe(task).catch_unwind().await {
-        Err(payload) => println!("panic: awaiting it re-raised the panic: {:?}", message(payload.as_ref())),
+        Err(payload) => println!(
+            "panic: awaiting it re-raised the panic: {:?}",
+            message(payload.as_ref())
+        ),
         Ok(()) => println!("panic: awaiting it gave: ()"),
     }
     drop(task::spawn(async { panic!("nobody awaits this") }));
     task::sleep(unit).await;
     println!("panic: the executor carried on");
 
-    // The detached task runs on another thread, maybe later than the sleep: the default hook
-    // goes back only once this one has seen both panics.
+    // The detached task runs on another thread, maybe later than the sleep: the default
+    // hook goes back only once this one has seen both panics.
     for _ in 0..2 {
         let _ = hook_saw.recv().await;
     }
@@ -248,11 +254,12 @@ async fn nest(unit: Duration) {
     task::block_on(task::sleep(unit));
     println!("nest: block_on(sleep) inside a task: done at {:.2}", units(begin, unit));
 
-    // But nothing else on this thread runs meanwhile. Waiting this way for a task that only
-    // this thread can run never finishes: a timeout ends the demo.
+    // But nothing else on this thread runs meanwhile. Waiting this way for a task that
+    // only this thread can run never finishes: a timeout ends the demo.
     let begin = Instant::now();
     let local = task::spawn_local(async { "done" });
-    let result = task::block_on(timeout(unit * 2, local)).unwrap_or("timed out: deadlock");
+    let result =
+        task::block_on(timeout(unit * 2, local)).unwrap_or("timed out: deadlock");
     println!("nest: block_on(spawn_local task): {result} at {:.2}", units(begin, unit));
 
     // A task on the global executor's threads is fine.

@@ -1,14 +1,15 @@
 //! `tasks` on the `futures` crate's executors.
 //!
-//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
-//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
-//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
-//! `create_task` program, then runs seven demos of its own. `LocalPool` runs its tasks only while you drive it
-//! (`run_until`), so a task starts at your next `.await`; a `ThreadPool` has threads of its own
-//! and starts it at once. `spawn_with_handle` returns a `RemoteHandle` that cancels the task
-//! when dropped (`.forget()` detaches it); `abortable` adds an `AbortHandle` for cancelling by
-//! hand. The executors have no clock: `futures-timer` does the sleeping.
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions"
+//! in Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other
+//! `asyncio` Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`),
+//! and with the asyncio reference's "Coroutines and Tasks" page. It opens with the
+//! edition's `create_task` program, then runs seven demos of its own. `LocalPool` runs
+//! its tasks only while you drive it (`run_until`), so a task starts at your next
+//! `.await`; a `ThreadPool` has threads of its own and starts it at once.
+//! `spawn_with_handle` returns a `RemoteHandle` that cancels the task when dropped
+//! (`.forget()` detaches it); `abortable` adds an `AbortHandle` for cancelling by hand.
+//! The executors have no clock: `futures-timer` does the sleeping.
 //!
 //! Dependencies: `cargo add futures --features thread-pool && cargo add futures-timer anyhow`
 //! Run: `cargo run --release` (in this repository: `just run tasks futures`)
@@ -39,11 +40,11 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
-    /// is asked about after it is awaited.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the
+    /// task is asked about after it is awaited.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
-    /// is asked about before.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`;
+    /// the task is asked about before.
     Y2025,
 }
 
@@ -97,8 +98,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 }
 
 // ANCHOR: coro
-/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
-/// back reversed.
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the
+/// numbers back reversed.
 async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
     let wait = match edition {
         Edition::Y2018 => numbers.iter().max(),
@@ -115,10 +116,14 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR_END: coro
 
 // ANCHOR: create_task
-/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
-/// after. A `RemoteHandle` has no `is_finished`: polling it once is how to ask, and a finished
-/// task hands over its result then.
-async fn create_task(local: &LocalSpawner, edition: Edition, unit: Duration) -> anyhow::Result<()> {
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it,
+/// 2018's after. A `RemoteHandle` has no `is_finished`: polling it once is how to ask,
+/// and a finished task hands over its result then.
+async fn create_task(
+    local: &LocalSpawner,
+    edition: Edition,
+    unit: Duration,
+) -> anyhow::Result<()> {
     let mut task = local.spawn_local_with_handle(coro([3, 2, 1], edition, unit))?;
     match edition {
         Edition::Y2025 => {
@@ -162,7 +167,11 @@ async fn lazy(unit: Duration) {
 // ANCHOR: start
 /// Spawns a task on each executor, then keeps this thread busy for one unit before its
 /// first `.await`.
-async fn start(local: &LocalSpawner, threads: &ThreadPool, unit: Duration) -> anyhow::Result<()> {
+async fn start(
+    local: &LocalSpawner,
+    threads: &ThreadPool,
+    unit: Duration,
+) -> anyhow::Result<()> {
     let begin = Instant::now();
     let on_threads = threads.spawn_with_handle(async move {
         println!("start: ThreadPool: task started at {:.2}", units(begin, unit));
@@ -227,7 +236,8 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 
 // ANCHOR: panic
 async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
-    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a
+    // line.
     let default_hook = panic::take_hook();
     let (seen, mut hook_saw) = futures::channel::mpsc::unbounded();
     panic::set_hook(Box::new(move |info| {
@@ -237,10 +247,14 @@ async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
         let _ = seen.unbounded_send(());
     }));
 
-    // A RemoteHandle carries the panic to whoever awaits it: catch it there, or it unwinds on.
+    // A RemoteHandle carries the panic to whoever awaits it: catch it there, or it
+    // unwinds on.
     let handle = local.spawn_local_with_handle(async { panic!("boom") })?;
     match AssertUnwindSafe(handle).catch_unwind().await {
-        Err(payload) => println!("panic: awaiting it re-raised the panic: {:?}", message(payload.as_ref())),
+        Err(payload) => println!(
+            "panic: awaiting it re-raised the panic: {:?}",
+            message(payload.as_ref())
+        ),
         Ok(()) => println!("panic: awaiting it gave: ()"),
     }
 
@@ -249,12 +263,16 @@ async fn panics(local: &LocalSpawner, unit: Duration) -> anyhow::Result<()> {
     one_thread.spawn_ok(async { panic!("nobody awaits this") });
     let later = one_thread.spawn_with_handle(async { "done" })?;
     match future::select(later, Delay::new(unit)).await {
-        Either::Left((result, _)) => println!("panic: a later task on that pool: {result}"),
-        Either::Right(_) => println!("panic: a later task on that pool: never ran (its only thread died)"),
+        Either::Left((result, _)) => {
+            println!("panic: a later task on that pool: {result}")
+        }
+        Either::Right(_) => {
+            println!("panic: a later task on that pool: never ran (its only thread died)")
+        }
     }
 
-    // The pool's thread may panic later than the timer fires: the default hook goes back only
-    // once this one has seen both panics.
+    // The pool's thread may panic later than the timer fires: the default hook goes back
+    // only once this one has seen both panics.
     for _ in 0..2 {
         let _ = hook_saw.next().await;
     }
@@ -270,7 +288,10 @@ async fn nest(unit: Duration) -> anyhow::Result<()> {
     let attempt = panic::catch_unwind(|| block_on(Delay::new(unit)));
     panic::set_hook(silenced);
     if let Err(payload) = attempt {
-        println!("nest: block_on inside the executor panicked: {}", message(payload.as_ref()));
+        println!(
+            "nest: block_on inside the executor panicked: {}",
+            message(payload.as_ref())
+        );
     }
 
     // Right: async code awaits.
@@ -278,8 +299,8 @@ async fn nest(unit: Duration) -> anyhow::Result<()> {
     Delay::new(unit).await;
     println!("nest: awaiting instead: done at {:.2}", units(begin, unit));
 
-    // Right: blocking code that needs async code's result runs on a thread of its own, and
-    // hands the result back through a channel that async code can await.
+    // Right: blocking code that needs async code's result runs on a thread of its own,
+    // and hands the result back through a channel that async code can await.
     let (sender, receiver) = oneshot::channel();
     thread::spawn(move || {
         let result = block_on(async {
@@ -313,8 +334,9 @@ fn exit(unit: Duration) -> anyhow::Result<()> {
         Delay::new(unit).await;
         println!("exit: main returns at {:.2}", units(begin, unit));
     });
-    // Dropping the LocalPool drops its tasks. Dropping the ThreadPool stops its threads, but
-    // a task waiting on a timer is kept alive by the timer's waker until the process ends.
+    // Dropping the LocalPool drops its tasks. Dropping the ThreadPool stops its threads,
+    // but a task waiting on a timer is kept alive by the timer's waker until the process
+    // ends.
     Ok(())
 }
 // ANCHOR_END: exit

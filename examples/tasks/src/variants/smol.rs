@@ -1,13 +1,14 @@
 //! `tasks` on smol.
 //!
-//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
-//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
-//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
-//! `create_task` program, then runs seven demos of its own. smol has two kinds of executor: a
-//! `LocalExecutor` you drive on your own thread (tasks start at your next `.await`, like
-//! `create_task`) and the global one behind `smol::spawn`, which has its own thread. A smol
-//! `Task` is cancelled when its handle is dropped; `.detach()` lets it run on.
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions"
+//! in Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other
+//! `asyncio` Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`),
+//! and with the asyncio reference's "Coroutines and Tasks" page. It opens with the
+//! edition's `create_task` program, then runs seven demos of its own. smol has two kinds
+//! of executor: a `LocalExecutor` you drive on your own thread (tasks start at your next
+//! `.await`, like `create_task`) and the global one behind `smol::spawn`, which has its
+//! own thread. A smol `Task` is cancelled when its handle is dropped; `.detach()` lets it
+//! run on.
 //!
 //! Dependencies: `cargo add smol`
 //! Run: `cargo run --release` (in this repository: `just run tasks smol`)
@@ -33,11 +34,11 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
-    /// is asked about after it is awaited.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the
+    /// task is asked about after it is awaited.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
-    /// is asked about before.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`;
+    /// the task is asked about before.
     Y2025,
 }
 
@@ -88,8 +89,8 @@ pub fn run(params: Params) {
 }
 
 // ANCHOR: coro
-/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
-/// back reversed.
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the
+/// numbers back reversed.
 async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
     let wait = match edition {
         Edition::Y2018 => numbers.iter().max(),
@@ -106,8 +107,8 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR_END: coro
 
 // ANCHOR: create_task
-/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
-/// after. A smol `Task` can say whether it has finished without waiting for it.
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it,
+/// 2018's after. A smol `Task` can say whether it has finished without waiting for it.
 async fn create_task(ex: &LocalExecutor<'_>, edition: Edition, unit: Duration) {
     let mut task = ex.spawn(coro([3, 2, 1], edition, unit));
     match edition {
@@ -143,8 +144,8 @@ async fn lazy(unit: Duration) {
 // ANCHOR_END: lazy
 
 // ANCHOR: start
-/// Spawns a task on each kind of executor, then keeps this thread busy for one unit before
-/// its first `.await`.
+/// Spawns a task on each kind of executor, then keeps this thread busy for one unit
+/// before its first `.await`.
 async fn start(ex: &LocalExecutor<'_>, unit: Duration) {
     let begin = Instant::now();
     let global = smol::spawn(async move {
@@ -204,7 +205,8 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 
 // ANCHOR: panic
 async fn panics(ex: &LocalExecutor<'_>, unit: Duration) {
-    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a
+    // line.
     let default_hook = panic::take_hook();
     panic::set_hook(Box::new(|info| {
         let thread = thread::current();
@@ -215,7 +217,10 @@ async fn panics(ex: &LocalExecutor<'_>, unit: Duration) {
     // The panic travels to whoever awaits the task: catch it there, or it unwinds on.
     let task = ex.spawn(async { panic!("boom") });
     match AssertUnwindSafe(task).catch_unwind().await {
-        Err(payload) => println!("panic: awaiting it re-raised the panic: {:?}", message(payload.as_ref())),
+        Err(payload) => println!(
+            "panic: awaiting it re-raised the panic: {:?}",
+            message(payload.as_ref())
+        ),
         Ok(()) => println!("panic: awaiting it gave: ()"),
     }
     ex.spawn(async { panic!("nobody awaits this") }).detach();
@@ -242,7 +247,10 @@ async fn nest(ex: &LocalExecutor<'_>, unit: Duration) {
         "timed out: deadlock"
     };
     let result = smol::block_on(local.or(timeout));
-    println!("nest: block_on(task of this executor): {result} at {:.2}", units(begin, unit));
+    println!(
+        "nest: block_on(task of this executor): {result} at {:.2}",
+        units(begin, unit)
+    );
 
     // A task on another thread's executor is fine.
     let global = smol::spawn(async { "done" });

@@ -1,13 +1,14 @@
 //! `tasks` on tokio.
 //!
-//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions" in
-//! Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other `asyncio`
-//! Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`), and with the
-//! asyncio reference's "Coroutines and Tasks" page. It opens with the edition's
-//! `create_task` program, then runs seven demos of its own. A tokio task starts at `spawn` on the
-//! multi-thread runtime (an idle worker picks it up) and at the next `.await` on the
-//! current-thread one, like `create_task`. Dropping a `JoinHandle` detaches the task;
-//! `abort()` cancels it by dropping its future where it waits, which runs its destructors.
+//! Pairs with "The Event Loop and asyncio.run()" and "Other Top-Level asyncio Functions"
+//! in Real Python's "Async IO in Python: A Complete Walkthrough" (2018), with "Other
+//! `asyncio` Tools" in "Python's asyncio: A Hands-On Walkthrough" (2025, its `tasks.py`),
+//! and with the asyncio reference's "Coroutines and Tasks" page. It opens with the
+//! edition's `create_task` program, then runs seven demos of its own. A tokio task starts
+//! at `spawn` on the multi-thread runtime (an idle worker picks it up) and at the next
+//! `.await` on the current-thread one, like `create_task`. Dropping a `JoinHandle`
+//! detaches the task; `abort()` cancels it by dropping its future where it waits, which
+//! runs its destructors.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt-multi-thread,time && cargo add anyhow`
 //! Run: `cargo run --release` (in this repository: `just run tasks tokio`)
@@ -34,11 +35,11 @@ pub struct Params {
 /// change `Params::default()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the task
-    /// is asked about after it is awaited.
+    /// "Async IO in Python: A Complete Walkthrough" (2018): `coro` waits `max(seq)`; the
+    /// task is asked about after it is awaited.
     Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`; the task
-    /// is asked about before.
+    /// "Python's asyncio: A Hands-On Walkthrough" (2025): `coro` waits `min(numbers)`;
+    /// the task is asked about before.
     Y2025,
 }
 
@@ -80,7 +81,10 @@ pub fn run(params: Params) -> anyhow::Result<()> {
     runtime.block_on(lazy(unit));
     // ANCHOR: start_flavours
     runtime.block_on(start("multi-thread", unit));
-    Builder::new_current_thread().enable_all().build()?.block_on(start("current-thread", unit));
+    Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(start("current-thread", unit));
     // ANCHOR_END: start_flavours
     runtime.block_on(drop_handle(unit));
     runtime.block_on(cancel(unit));
@@ -92,8 +96,8 @@ pub fn run(params: Params) -> anyhow::Result<()> {
 }
 
 // ANCHOR: coro
-/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the numbers
-/// back reversed.
+/// The tutorial's `coro`: waits `min(numbers)` seconds (2018's: `max`), then hands the
+/// numbers back reversed.
 async fn coro(numbers: [u32; 3], edition: Edition, unit: Duration) -> Vec<u32> {
     let wait = match edition {
         Edition::Y2018 => numbers.iter().max(),
@@ -110,8 +114,9 @@ fn python_bool(value: bool) -> &'static str {
 // ANCHOR_END: coro
 
 // ANCHOR: create_task
-/// The edition's `create_task` program: 2025's asks about the task before awaiting it, 2018's
-/// after. A `JoinHandle` can say whether its task has finished without waiting for it.
+/// The edition's `create_task` program: 2025's asks about the task before awaiting it,
+/// 2018's after. A `JoinHandle` can say whether its task has finished without waiting for
+/// it.
 async fn create_task(edition: Edition, unit: Duration) -> Result<(), JoinError> {
     let mut task = tokio::spawn(coro([3, 2, 1], edition, unit));
     match edition {
@@ -156,7 +161,10 @@ async fn start(flavour: &'static str, unit: Duration) {
     });
     // Blocking in async code is a bug; here it shows who else can run meanwhile.
     thread::sleep(unit);
-    println!("start: {flavour}: spawner reached its first await at {:.2}", units(begin, unit));
+    println!(
+        "start: {flavour}: spawner reached its first await at {:.2}",
+        units(begin, unit)
+    );
     let _ = task.await;
 }
 // ANCHOR_END: start
@@ -189,7 +197,9 @@ async fn cancel(unit: Duration) {
     println!("cancel: abort() at {:.2}", units(begin, unit));
     task.abort();
     match task.await {
-        Err(error) if error.is_cancelled() => println!("cancel: awaiting it gave: {error}"),
+        Err(error) if error.is_cancelled() => {
+            println!("cancel: awaiting it gave: {error}")
+        }
         other => println!("cancel: awaiting it gave: {other:?}"),
     }
 }
@@ -206,7 +216,8 @@ fn message(payload: &(dyn Any + Send)) -> &str {
 
 // ANCHOR: panic
 async fn panics(unit: Duration) {
-    // The default hook prints the panic and a backtrace hint to stderr; this one prints a line.
+    // The default hook prints the panic and a backtrace hint to stderr; this one prints a
+    // line.
     let default_hook = panic::take_hook();
     panic::set_hook(Box::new(|info| {
         let thread = thread::current();
@@ -235,7 +246,8 @@ async fn nest(unit: Duration) -> anyhow::Result<()> {
     let attempt = panic::catch_unwind(AssertUnwindSafe(|| inner.block_on(sleep(unit))));
     panic::set_hook(silenced);
     if let Err(payload) = attempt {
-        let first_sentence = message(payload.as_ref()).split(". ").next().unwrap_or_default();
+        let first_sentence =
+            message(payload.as_ref()).split(". ").next().unwrap_or_default();
         println!("nest: block_on inside the runtime panicked: {first_sentence}");
     }
     // Dropping a runtime here would panic too ("Cannot drop a runtime in a context where

@@ -1,12 +1,13 @@
 //! `websites` on async-std (legacy), with hyper: three checks at once.
 //!
 //! Pairs with "Async `with` Statements" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three pages of
-//! the local site stand in for its three websites: fine (200), missing (404), down (503).
-//! async-std is discontinued (RUSTSEC-2025-0052) and kept here to compare; its HTTP client,
-//! surf, went with it. hyper's low-level client reads and writes async-std's sockets through
-//! `smol-hyper`'s adapter for futures-io types; `future::timeout` bounds each check, and the
-//! connection, the `async with`'s session, closes when its two halves are dropped.
+//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three
+//! pages of the local site stand in for its three websites: fine (200), missing (404),
+//! down (503). async-std is discontinued (RUSTSEC-2025-0052) and kept here to compare;
+//! its HTTP client, surf, went with it. hyper's low-level client reads and writes
+//! async-std's sockets through `smol-hyper`'s adapter for futures-io types;
+//! `future::timeout` bounds each check, and the connection, the `async with`'s session,
+//! closes when its two halves are dropped.
 //!
 //! Dependencies: `cargo add async-std --features unstable && cargo add smol-hyper anyhow http-body-util && cargo add hyper --features client,http1`
 //! Run: `cargo run --release` (in this repository: `just run websites async-std`)
@@ -33,7 +34,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { site: "http://127.0.0.1:8000".to_owned(), timeout: Duration::from_secs(2) }
+        Params {
+            site: "http://127.0.0.1:8000".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
     }
 }
 
@@ -67,7 +71,8 @@ async fn status(url: &str) -> anyhow::Result<u16> {
 /// One check, within the timeout.
 async fn check(url: String, timeout: Duration) -> anyhow::Result<()> {
     let answer = future::timeout(timeout, status(&url)).await;
-    let status = answer.with_context(|| format!("{url}: no answer within {timeout:?}"))??;
+    let status =
+        answer.with_context(|| format!("{url}: no answer within {timeout:?}"))??;
     println!("{url}: status -> {status}");
     Ok(())
 }

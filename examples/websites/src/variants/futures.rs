@@ -1,12 +1,14 @@
-//! `websites` on the futures crate's executor, with hyper over async-io: three checks at once.
+//! `websites` on the futures crate's executor, with hyper over async-io: three checks at
+//! once.
 //!
 //! Pairs with "Async `with` Statements" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three pages of
-//! the local site stand in for its three websites: fine (200), missing (404), down (503).
-//! An executor alone has no sockets and no timers: async-io brings both (`Async<TcpStream>` and
-//! `Timer`), and they work under any executor; hyper's low-level client reads and writes the
-//! socket through `smol-hyper`'s adapter for futures-io types. `join3` runs the three checks
-//! at once; each connection's driving half is spawned on a `LocalPool`.
+//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three
+//! pages of the local site stand in for its three websites: fine (200), missing (404),
+//! down (503). An executor alone has no sockets and no timers: async-io brings both
+//! (`Async<TcpStream>` and `Timer`), and they work under any executor; hyper's low-level
+//! client reads and writes the socket through `smol-hyper`'s adapter for futures-io
+//! types. `join3` runs the three checks at once; each connection's driving half is
+//! spawned on a `LocalPool`.
 //!
 //! Dependencies: `cargo add futures async-io smol-hyper anyhow http-body-util && cargo add hyper --features client,http1`
 //! Run: `cargo run --release` (in this repository: `just run websites futures`)
@@ -36,7 +38,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { site: "http://127.0.0.1:8000".to_owned(), timeout: Duration::from_secs(2) }
+        Params {
+            site: "http://127.0.0.1:8000".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
     }
 }
 

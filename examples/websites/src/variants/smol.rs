@@ -1,12 +1,13 @@
 //! `websites` on smol, with hyper: three checks at once, each on a connection of its own.
 //!
 //! Pairs with "Async `with` Statements" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three pages of
-//! the local site stand in for its three websites: fine (200), missing (404), down (503).
-//! smol has no HTTP client of its own; hyper is the one most Rust clients are built on, and
-//! `smol-hyper` lets it read and write smol's sockets. hyper's low-level client is one
-//! connection with no timeout: a smol `Timer` bounds each check, and the connection, the
-//! `async with`'s session, closes when its two halves are dropped at the end of the check.
+//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three
+//! pages of the local site stand in for its three websites: fine (200), missing (404),
+//! down (503). smol has no HTTP client of its own; hyper is the one most Rust clients are
+//! built on, and `smol-hyper` lets it read and write smol's sockets. hyper's low-level
+//! client is one connection with no timeout: a smol `Timer` bounds each check, and the
+//! connection, the `async with`'s session, closes when its two halves are dropped at the
+//! end of the check.
 //!
 //! Dependencies: `cargo add smol smol-hyper anyhow && cargo add hyper --features client,http1 && cargo add http-body-util`
 //! Run: `cargo run --release` (in this repository: `just run websites smol`)
@@ -32,7 +33,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { site: "http://127.0.0.1:8000".to_owned(), timeout: Duration::from_secs(2) }
+        Params {
+            site: "http://127.0.0.1:8000".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! `websites` with threads, with ureq: three checks at once, a thread each.
 //!
 //! Pairs with "Async `with` Statements" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three pages of
-//! the local site stand in for its three websites: fine (200), missing (404), down (503).
-//! ureq blocks its thread until the answer comes, so each check gets a thread of its own;
-//! `thread::scope` waits for all three, as `gather` does. By default ureq makes a 4xx or 5xx
-//! status an error; here it is the answer, as in aiohttp.
+//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three
+//! pages of the local site stand in for its three websites: fine (200), missing (404),
+//! down (503). ureq blocks its thread until the answer comes, so each check gets a thread
+//! of its own; `thread::scope` waits for all three, as `gather` does. By default ureq
+//! makes a 4xx or 5xx status an error; here it is the answer, as in aiohttp.
 //!
 //! Dependencies: `cargo add ureq --no-default-features`
 //! Run: `cargo run --release` (in this repository: `just run websites threads`)
@@ -25,7 +25,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { site: "http://127.0.0.1:8000".to_owned(), timeout: Duration::from_secs(2) }
+        Params {
+            site: "http://127.0.0.1:8000".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
     }
 }
 

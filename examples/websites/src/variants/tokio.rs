@@ -1,12 +1,14 @@
-//! `websites` on tokio, with reqwest: three checks at once, each with a client of its own.
+//! `websites` on tokio, with reqwest: three checks at once, each with a client of its
+//! own.
 //!
 //! Pairs with "Async `with` Statements" in Real Python's "Python's asyncio: A Hands-On
-//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three pages of
-//! the local site stand in for its three websites: fine (200), missing (404), down (503).
-//! `async with aiohttp.ClientSession()` becomes a `reqwest::Client` that lives for one check:
-//! what the `with` block closes, Rust closes when the value is dropped, at the end of the
-//! scope. `tokio::join!` runs the three checks at once, like `gather`. The runtime is the
-//! current-thread flavour: three sockets need no second thread.
+//! Walkthrough" (2025; its `websites.py`; the 2018 edition has no such program). Three
+//! pages of the local site stand in for its three websites: fine (200), missing (404),
+//! down (503). `async with aiohttp.ClientSession()` becomes a `reqwest::Client` that
+//! lives for one check: what the `with` block closes, Rust closes when the value is
+//! dropped, at the end of the scope. `tokio::join!` runs the three checks at once, like
+//! `gather`. The runtime is the current-thread flavour: three sockets need no second
+//! thread.
 //!
 //! Dependencies: `cargo add tokio --features macros,rt && cargo add reqwest --no-default-features`
 //! Run: `cargo run --release` (in this repository: `just run websites tokio`)
@@ -24,7 +26,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Params {
-        Params { site: "http://127.0.0.1:8000".to_owned(), timeout: Duration::from_secs(2) }
+        Params {
+            site: "http://127.0.0.1:8000".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
     }
 }
 
