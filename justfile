@@ -52,7 +52,7 @@ pictures:
     @grep -v '^#' docs/pictures.txt | while read -r picture example args; do \
         [ -n "$picture" ] || continue; \
         echo "docs/src/pictures/$picture: $example $args"; \
-        "target/release/$example" $args --no-table --timeline-svg "docs/src/pictures/$picture" > /dev/null; \
+        "target/release/$example" $args --no-table --timeline-svg "docs/src/pictures/$picture" > /dev/null 2>&1; \
     done
 
 # Build the book into docs/book (installs mdbook when missing).

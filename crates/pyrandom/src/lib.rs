@@ -119,6 +119,11 @@ impl PyRandom {
         (a as f64 * 67_108_864.0 + b as f64) * (1.0 / 9_007_199_254_740_992.0)
     }
 
+    /// `random.uniform(a, b)`: `a + (b - a) * random()`, as CPython computes it.
+    pub fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.random()
+    }
+
     /// `random.getrandbits(k)` for `k` in `0..=64`.
     ///
     /// # Panics
@@ -171,6 +176,14 @@ mod tests {
     // python3 -c "import random; random.seed(444); print([random.randint(0,10) for _ in range(12)])"
 
     const SEEDS: [i64; 3] = [444, 0, (1 << 40) + 12345];
+
+    #[test]
+    fn uniform_draws_what_cpython_draws() {
+        // CPython 3.11: random.seed(444); [random.uniform(0.5, 2.0) for _ in range(3)]
+        let mut rng = PyRandom::new(444);
+        let drawn: Vec<f64> = (0..3).map(|_| rng.uniform(0.5, 2.0)).collect();
+        assert_eq!(drawn, [0.9633419881144318, 0.5198562738575299, 1.2266563021712746]);
+    }
 
     #[test]
     fn randint_matches_cpython() {

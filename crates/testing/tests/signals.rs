@@ -92,7 +92,18 @@ fn assert_all_gone(tree: &BTreeSet<u32>, since: Instant, what: &str) {
 /// A long run of worker processes: the runner, its child variant, and two workers of that.
 fn long_parallel_run() -> Child {
     Command::new(binary("parallel"))
-        .args(["processes", "sync", "--size", "20000000", "--count", "100", "--workers", "2"])
+        .args([
+            "processes",
+            "sync",
+            "--edition",
+            "2019",
+            "--size",
+            "20000000",
+            "--count",
+            "100",
+            "--workers",
+            "2",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .env_remove(walkthrough::CHILD_ENV)

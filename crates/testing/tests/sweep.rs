@@ -47,7 +47,7 @@ fn quick(example: &str, binary: &Path) -> Vec<String> {
     let mut args = vec![first.to_owned()];
     let extra: &[&str] = match example {
         "chess" => &["--opponents", "2", "--moves", "2", "--unit", "10us"],
-        "parallel" => &["--size", "1000", "--count", "2"],
+        "parallel" => &["--fib", "20", "--count", "2"],
         "race" => &["--workers", "2", "--increments", "100"],
         "generators" => &[],
         _ => &["--unit", "1ms"],
@@ -197,7 +197,7 @@ fn no_unit_however_small_makes_a_panic_leak() {
         for runtime in runtimes.split(", ").map(|r| r.trim_end_matches(" (legacy)")) {
             let mut args = vec![runtime.to_owned()];
             let extra: &[&str] = match name.as_str() {
-                "parallel" => &["--size", "1000", "--count", "2", "--unit", "1us"],
+                "parallel" => &["--fib", "20", "--count", "2", "--unit", "1us"],
                 "race" => &["--workers", "2", "--increments", "100"],
                 _ => &["--unit", "1us"],
             };

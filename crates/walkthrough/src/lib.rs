@@ -18,6 +18,7 @@
 //! Variant files use nothing from here: the one workspace crate they may use is `pyrandom`.
 
 pub mod child;
+pub mod edition;
 pub mod guard;
 mod interrupt;
 mod progress;
@@ -121,11 +122,23 @@ fn parse_unit(text: &str) -> Result<Duration, unit::UnitError> {
     unit::parse_duration(text)
 }
 
+/// `--site URL`: an `http://` base URL on this machine (the examples talk to loopback only).
 fn parse_site(text: &str) -> Result<String, String> {
-    match text.strip_prefix("http://") {
-        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) => Ok(text.to_owned()),
-        _ => Err("expected a base URL such as http://127.0.0.1:8000".to_owned()),
+    let Some(rest) = text.strip_prefix("http://").filter(|r| !r.contains(char::is_whitespace)) else {
+        return Err("expected a base URL such as http://127.0.0.1:8000".to_owned());
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return Err(format!(
+            "{host:?} is not this machine: the site must be on 127.0.0.1, localhost or [::1]"
+        ));
     }
+    Ok(text.to_owned())
 }
 
 /// A variant's run, prepared from the command line: its parameters are built and checked.
@@ -797,6 +810,20 @@ mod tests {
 
     fn argv(items: &[&str]) -> Vec<OsString> {
         items.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_site_must_be_on_this_machine() {
+        for site in
+            ["http://127.0.0.1:8000", "http://localhost:80", "http://[::1]:8000", "http://127.1.2.3/x"]
+        {
+            assert_eq!(parse_site(site).as_deref(), Ok(site), "{site}");
+        }
+        for site in
+            ["http://example.com", "http://10.0.0.1:8000", "http://127.0.0.1.example.com:80", "ftp://x"]
+        {
+            assert!(parse_site(site).is_err(), "{site}");
+        }
     }
 
     #[test]

@@ -185,16 +185,19 @@ pub fn render_svg(tracks: &[Track<'_>], span: Duration, unit: Duration, classify
                 let _ =
                     writeln!(body, r#"<circle cx="{x:.1}" cy="{:.1}" r="3.5" class="{class}"/>"#, y - 4.0);
             }
-            // Marks that land on one spot: how many, beside the dot.
-            let mut i = 0;
-            while i < row.marks.len() {
-                let x = row.marks[i].0;
-                let n = row.marks[i..].iter().take_while(|m| (m.0 - x).abs() < 2.0).count();
-                if n > 1 {
-                    let _ =
-                        writeln!(body, r#"<text x="{:.1}" y="{:.1}" class="count">×{n}</text>"#, x + 5.0, y);
+            // Marks that land on one spot: how many, beside the dot, where there is room.
+            let mut groups: Vec<(f64, usize)> = Vec::new();
+            for &(x, _, _) in &row.marks {
+                match groups.last_mut() {
+                    Some((at, n)) if (x - *at).abs() < 2.0 => *n += 1,
+                    _ => groups.push((x, 1)),
                 }
-                i += n;
+            }
+            for (i, &(x, n)) in groups.iter().enumerate() {
+                let room = groups.get(i + 1).is_none_or(|next| next.0 - x > 24.0);
+                if n > 1 && room {
+                    let _ = writeln!(body, r#"<text x="{:.1}" y="{:.1}" class="count">×{n}</text>"#, x + 5.0, y);
+                }
             }
             body.push_str("</g>\n");
         }

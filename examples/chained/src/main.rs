@@ -18,6 +18,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use walkthrough::edition::Walkthrough as Edition;
 use walkthrough::timeline::Mark;
 use walkthrough::{Context, Example, Runtime};
 
@@ -30,31 +31,8 @@ pub const MAX_CHAINS: usize = 10_000;
 /// The largest chain number; a chain's number is only its name.
 pub const MAX_N: i64 = 1_000_000;
 
-/// Which edition of the tutorial's program runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough": chained.py, part1 then part2
-    #[value(name = "2018")]
-    Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough": chained.py, fetch_user then fetch_posts
-    #[value(name = "2025")]
-    Y2025,
-}
-
-/// Each variant file declares its own `Edition`, with the same two values.
-macro_rules! editions_of {
-    ($($module:ident),+) => {$(
-        impl From<Edition> for variants::$module::Edition {
-            fn from(edition: Edition) -> Self {
-                match edition {
-                    Edition::Y2018 => Self::Y2018,
-                    Edition::Y2025 => Self::Y2025,
-                }
-            }
-        }
-    )+};
-}
-editions_of!(sync, threads, tokio, smol, async_std, futures);
+// Each variant file declares its own `Edition`, with the same two values.
+walkthrough::editions!(Walkthrough: [Y2018, Y2025] => variants::sync, variants::threads, variants::tokio, variants::smol, variants::async_std, variants::futures);
 
 // `chained`'s own arguments. (A `///` comment here would become the `--help` about line.)
 #[derive(clap::Args, Debug, Clone)]

@@ -13,20 +13,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use walkthrough::edition::Walkthrough as Edition;
 use walkthrough::{Context, Example, Runtime};
 
 mod variants;
-
-/// Which edition of the tutorial's program runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough": count() sleeps once
-    #[value(name = "2018")]
-    Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough": count() sleeps after "One" and after "Two"
-    #[value(name = "2025")]
-    Y2025,
-}
 
 // `count`'s own flags. (A `///` comment here would become the `--help` about line.)
 #[derive(clap::Args, Debug, Clone)]
@@ -36,20 +26,8 @@ struct Args {
     edition: Edition,
 }
 
-/// Each variant file declares its own `Edition`, with the same two values.
-macro_rules! editions_of {
-    ($($module:ident),+) => {$(
-        impl From<Edition> for variants::$module::Edition {
-            fn from(edition: Edition) -> Self {
-                match edition {
-                    Edition::Y2018 => Self::Y2018,
-                    Edition::Y2025 => Self::Y2025,
-                }
-            }
-        }
-    )+};
-}
-editions_of!(sync, threads, tokio, smol, async_std, futures);
+// Each variant file declares its own `Edition`, with the same two values.
+walkthrough::editions!(Walkthrough: [Y2018, Y2025] => variants::sync, variants::threads, variants::tokio, variants::smol, variants::async_std, variants::futures);
 
 fn main() -> ExitCode {
     Example::new(

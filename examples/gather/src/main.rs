@@ -14,6 +14,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use walkthrough::edition::Walkthrough as Edition;
 use walkthrough::timeline::Mark;
 use walkthrough::{Context, Example, Runtime};
 
@@ -27,31 +28,8 @@ mod variants;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Which edition of the tutorial's programs runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough": coro waits max(seq), [10, 5, 0] takes 10 s
-    #[value(name = "2018")]
-    Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough": gathers.py, as_completed.py; coro waits min
-    #[value(name = "2025")]
-    Y2025,
-}
-
-/// Each variant file declares its own `Edition`, with the same two values.
-macro_rules! editions_of {
-    ($($module:ident),+) => {$(
-        impl From<Edition> for variants::$module::Edition {
-            fn from(edition: Edition) -> Self {
-                match edition {
-                    Edition::Y2018 => Self::Y2018,
-                    Edition::Y2025 => Self::Y2025,
-                }
-            }
-        }
-    )+};
-}
-editions_of!(threads, tokio, smol, async_std, futures);
+// Each variant file declares its own `Edition`, with the same two values.
+walkthrough::editions!(Walkthrough: [Y2018, Y2025] => variants::threads, variants::tokio, variants::smol, variants::async_std, variants::futures);
 
 /// `gather`'s own flags.
 #[derive(clap::Args, Debug, Clone)]

@@ -19,35 +19,13 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
+use walkthrough::edition::Concurrency as Edition;
 use walkthrough::{Context, Example};
 
 mod variants;
 
-/// Which edition of the article's job runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Edition {
-    /// The 2019 edition: sums of squares below 20 numbers from 5,000,000
-    #[value(name = "2019")]
-    Y2019,
-    /// The 2024 edition: fib(35), many times
-    #[value(name = "2024")]
-    Y2024,
-}
-
-/// Each variant file declares its own `Edition`, with the same two values.
-macro_rules! editions_of {
-    ($($module:ident),+) => {$(
-        impl From<Edition> for variants::$module::Edition {
-            fn from(edition: Edition) -> Self {
-                match edition {
-                    Edition::Y2019 => Self::Y2019,
-                    Edition::Y2024 => Self::Y2024,
-                }
-            }
-        }
-    )+};
-}
-editions_of!(sync, threads, rayon, processes, tokio, smol);
+// Each variant file declares its own `Edition`, with the same two values.
+walkthrough::editions!(Concurrency: [Y2019, Y2024] => variants::sync, variants::threads, variants::rayon, variants::processes, variants::tokio, variants::smol);
 
 /// The flags of `parallel`.
 #[derive(clap::Args, Debug, Clone)]

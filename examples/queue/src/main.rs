@@ -22,37 +22,15 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use walkthrough::edition::Walkthrough as Edition;
 use walkthrough::timeline::Mark;
 use walkthrough::{Context, Example, Runtime};
 
 mod bench;
 mod variants;
 
-/// Which edition of the tutorial's program runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Edition {
-    /// "Async IO in Python: A Complete Walkthrough": asyncq.py, -p producers, -c consumers
-    #[value(name = "2018")]
-    Y2018,
-    /// "Python's asyncio: A Hands-On Walkthrough": queued.py, users through a queue
-    #[value(name = "2025")]
-    Y2025,
-}
-
-/// Each variant file declares its own `Edition`, with the same two values.
-macro_rules! editions_of {
-    ($($module:ident),+) => {$(
-        impl From<Edition> for variants::$module::Edition {
-            fn from(edition: Edition) -> Self {
-                match edition {
-                    Edition::Y2018 => Self::Y2018,
-                    Edition::Y2025 => Self::Y2025,
-                }
-            }
-        }
-    )+};
-}
-editions_of!(threads, tokio, smol, async_std, futures);
+// Each variant file declares its own `Edition`, with the same two values.
+walkthrough::editions!(Walkthrough: [Y2018, Y2025] => variants::threads, variants::tokio, variants::smol, variants::async_std, variants::futures);
 
 /// The flags of this example.
 #[derive(clap::Args, Debug, Clone)]

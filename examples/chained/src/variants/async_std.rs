@@ -138,16 +138,11 @@ struct User {
     name: String,
 }
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
 // ANCHOR_END: user
 
 // ANCHOR: users
 async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
-    let delay =
-        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay = rng.lock().expect("a user panicked while drawing").uniform(0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     task::sleep(unit.mul_f64(delay)).await;
     let user = User { name: format!("User{user_id}") };
@@ -156,8 +151,7 @@ async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
 }
 
 async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
-    let delay =
-        uniform(&mut rng.lock().expect("a user panicked while drawing"), 0.5, 2.0);
+    let delay = rng.lock().expect("a user panicked while drawing").uniform(0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     task::sleep(unit.mul_f64(delay)).await;
     let posts: Vec<String> =

@@ -124,15 +124,11 @@ struct User {
     name: String,
 }
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
 // ANCHOR_END: user
 
 // ANCHOR: users
 async fn fetch_user(user_id: u32, rng: &RefCell<PyRandom>, unit: Duration) -> User {
-    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    let delay = rng.borrow_mut().uniform(0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     Delay::new(unit.mul_f64(delay)).await;
     let user = User { name: format!("User{user_id}") };
@@ -141,7 +137,7 @@ async fn fetch_user(user_id: u32, rng: &RefCell<PyRandom>, unit: Duration) -> Us
 }
 
 async fn fetch_posts(user: &User, rng: &RefCell<PyRandom>, unit: Duration) {
-    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    let delay = rng.borrow_mut().uniform(0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     Delay::new(unit.mul_f64(delay)).await;
     let posts: Vec<String> =

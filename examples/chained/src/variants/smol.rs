@@ -134,15 +134,11 @@ struct User {
     name: String,
 }
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
 // ANCHOR_END: user
 
 // ANCHOR: users
 async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
-    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    let delay = rng.borrow_mut().uniform(0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     Timer::after(unit.mul_f64(delay)).await;
     let user = User { name: format!("User{user_id}") };
@@ -151,7 +147,7 @@ async fn fetch_user(user_id: u32, rng: &SharedRng, unit: Duration) -> User {
 }
 
 async fn fetch_posts(user: &User, rng: &SharedRng, unit: Duration) {
-    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    let delay = rng.borrow_mut().uniform(0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     Timer::after(unit.mul_f64(delay)).await;
     let posts: Vec<String> =

@@ -121,15 +121,11 @@ struct User {
     name: String,
 }
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
 // ANCHOR_END: user
 
 // ANCHOR: users
 fn fetch_user(user_id: u32, rng: &mut PyRandom, unit: Duration) -> User {
-    let delay = uniform(rng, 0.5, 2.0);
+    let delay = rng.uniform(0.5, 2.0);
     println!("User coro: fetching user by user_id={user_id}...");
     thread::sleep(unit.mul_f64(delay));
     let user = User { name: format!("User{user_id}") };
@@ -138,7 +134,7 @@ fn fetch_user(user_id: u32, rng: &mut PyRandom, unit: Duration) -> User {
 }
 
 fn fetch_posts(user: &User, rng: &mut PyRandom, unit: Duration) {
-    let delay = uniform(rng, 0.5, 2.0);
+    let delay = rng.uniform(0.5, 2.0);
     println!("Post coro: retrieving posts for {}...", user.name);
     thread::sleep(unit.mul_f64(delay));
     let posts: Vec<String> =

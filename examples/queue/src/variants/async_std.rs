@@ -206,11 +206,6 @@ struct User {
 /// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
-
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
     let posts: Vec<String> =
@@ -232,7 +227,7 @@ type SharedRng = Arc<Mutex<PyRandom>>;
 fn draw(rng: &SharedRng) -> f64 {
     // A std `Mutex` is fine in async code when, as here, it is never held across an
     // await.
-    uniform(&mut rng.lock().expect("a task panicked while drawing"), 0.5, 2.0)
+    rng.lock().expect("a task panicked while drawing").uniform(0.5, 2.0)
 }
 
 async fn fetch_user(

@@ -160,11 +160,6 @@ struct User {
 /// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
-
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
     let posts: Vec<String> =
@@ -189,7 +184,7 @@ async fn fetch_user(
     rng: SharedRng,
     unit: Duration,
 ) {
-    let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+    let delay = rng.borrow_mut().uniform(0.5, 2.0);
     println!("Producer: fetching user by user_id={user_id}...");
     Timer::after(unit.mul_f64(delay)).await;
     let user = User { name: format!("User{user_id}") };
@@ -219,7 +214,7 @@ async fn producer(
 /// Takes users until it takes a sentinel.
 async fn consumer(queue: Receiver<Option<User>>, rng: SharedRng, unit: Duration) {
     while let Ok(Some(user)) = queue.recv().await {
-        let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+        let delay = rng.borrow_mut().uniform(0.5, 2.0);
         println!("Consumer: retrieving posts for {}...", user.name);
         Timer::after(unit.mul_f64(delay)).await;
         println!("{}", posts_line(&user, delay).join("\n"));

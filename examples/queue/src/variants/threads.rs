@@ -156,11 +156,6 @@ struct User {
 /// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
-
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
     let posts: Vec<String> =
@@ -182,11 +177,10 @@ fn producer(queue: &Sender<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration)
     thread::scope(|scope| {
         for user_id in USER_IDS {
             scope.spawn(move || {
-                let delay = uniform(
-                    &mut rng.lock().expect("a thread panicked while drawing"),
-                    0.5,
-                    2.0,
-                );
+                let delay = rng
+                    .lock()
+                    .expect("a thread panicked while drawing")
+                    .uniform(0.5, 2.0);
                 println!("Producer: fetching user by user_id={user_id}...");
                 thread::sleep(unit.mul_f64(delay));
                 let user = User { name: format!("User{user_id}") };
@@ -207,7 +201,7 @@ fn producer(queue: &Sender<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration)
 fn consumer(queue: &Receiver<Option<User>>, rng: &Mutex<PyRandom>, unit: Duration) {
     while let Ok(Some(user)) = queue.recv() {
         let delay =
-            uniform(&mut rng.lock().expect("a thread panicked while drawing"), 0.5, 2.0);
+            rng.lock().expect("a thread panicked while drawing").uniform(0.5, 2.0);
         println!("Consumer: retrieving posts for {}...", user.name);
         thread::sleep(unit.mul_f64(delay));
         println!("{}", posts_line(&user, delay).join("\n"));

@@ -203,11 +203,6 @@ struct User {
 /// user.
 const USER_IDS: [u32; 3] = [1, 2, 3];
 
-/// `random.uniform(a, b)`: CPython computes `a + (b - a) * random()`, and so does this.
-fn uniform(rng: &mut PyRandom, a: f64, b: f64) -> f64 {
-    a + (b - a) * rng.random()
-}
-
 /// The consumer's work on one user, once it has drawn its delay.
 fn posts_line(user: &User, delay: f64) -> Vec<String> {
     let posts: Vec<String> =
@@ -233,7 +228,7 @@ async fn producer(
     let fetch_user = |user_id: u32| {
         let queue = queue.clone();
         async move {
-            let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+            let delay = rng.borrow_mut().uniform(0.5, 2.0);
             println!("Producer: fetching user by user_id={user_id}...");
             sleep(unit.mul_f64(delay)).await;
             let user = User { name: format!("User{user_id}") };
@@ -263,7 +258,7 @@ async fn consumer(
         // (in a `while let` condition it would be held through the loop's body).
         let next = queue.lock().await.recv().await;
         let Some(Some(user)) = next else { break };
-        let delay = uniform(&mut rng.borrow_mut(), 0.5, 2.0);
+        let delay = rng.borrow_mut().uniform(0.5, 2.0);
         println!("Consumer: retrieving posts for {}...", user.name);
         sleep(unit.mul_f64(delay)).await;
         println!("{}", posts_line(&user, delay).join("\n"));
