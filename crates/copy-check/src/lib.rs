@@ -194,7 +194,8 @@ pub fn crates_used(source: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
             // variable called `url` in `f(a, url, b)` is not the url crate.
             let statement = code[..start].rsplit([';', '}']).next().unwrap_or_default().trim_start();
             let in_use = statement.starts_with("use ") || statement.starts_with("pub use ");
-            let after_use = in_use && (before.ends_with("use") || before.ends_with('{') || before.ends_with(','));
+            let after_use =
+                in_use && (before.ends_with("use") || before.ends_with('{') || before.ends_with(','));
             let rest = &code[i..];
             let is_path = rest.starts_with("::")
                 || (after_use && [";", ",", "}", " as "].iter().any(|end| rest.starts_with(end)));

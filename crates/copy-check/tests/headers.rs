@@ -67,9 +67,13 @@ fn docs_copy_boxes_are_fresh() {
         let path = root().join(format!("docs/src/outputs/{example}-copy.md"));
         // Every box is written (or checked) before any failure is reported.
         if std::panic::catch_unwind(|| testing::check_docs_output(&path, &text)).is_err() {
-            stale.push(format!("{} (run `UPDATE_DOCS=1 cargo test -p copy-check --test headers`)", path.display()));
+            stale.push(format!(
+                "{} (run `UPDATE_DOCS=1 cargo test -p copy-check --test headers`)",
+                path.display()
+            ));
         }
-        let chapter = std::fs::read_to_string(root().join(format!("docs/src/{example}.md"))).unwrap_or_default();
+        let chapter =
+            std::fs::read_to_string(root().join(format!("docs/src/{example}.md"))).unwrap_or_default();
         if !chapter.contains(&format!("{{{{#include outputs/{example}-copy.md}}}}")) {
             stale.push(format!("docs/src/{example}.md does not include its copy box"));
         }
