@@ -196,7 +196,8 @@ pub fn render_svg(tracks: &[Track<'_>], span: Duration, unit: Duration, classify
             for (i, &(x, n)) in groups.iter().enumerate() {
                 let room = groups.get(i + 1).is_none_or(|next| next.0 - x > 24.0);
                 if n > 1 && room {
-                    let _ = writeln!(body, r#"<text x="{:.1}" y="{:.1}" class="count">×{n}</text>"#, x + 5.0, y);
+                    let _ =
+                        writeln!(body, r#"<text x="{:.1}" y="{:.1}" class="count">×{n}</text>"#, x + 5.0, y);
                 }
             }
             body.push_str("</g>\n");

@@ -519,7 +519,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["--parser", "xml"]).assert_usage_error("possible values: regex, html");
     run(&["--timeout", "0"]).assert_usage_error("--timeout");
     run(&["--timeout", "2h"]).assert_usage_error("--timeout");
-    run(&["--site", "http://example.com"]).assert_usage_error("must be on this machine");
+    run(&["--site", "http://example.com"]).assert_usage_error("is not this machine");
     run(&["--site", "ftp://127.0.0.1"]).assert_usage_error("--site");
 }
 

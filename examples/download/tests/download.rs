@@ -394,7 +394,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
     run(&["tokio", "--timeout", "61s"]).assert_usage_error("--timeout");
     run(&["tokio", "--site", "ftp://127.0.0.1"]).assert_usage_error("--site");
     run(&["tokio", "--site", "http://example.com:8000"])
-        .assert_usage_error("on this machine");
+        .assert_usage_error("is not this machine");
     run(&["sync", "--unit", "30s"]).assert_usage_error("could take up to");
 }
 

@@ -64,7 +64,7 @@ fn bad_input_is_a_one_line_error_with_status_2() {
         "possible values: sync, threads, tokio, smol, async-std, futures, python",
     );
     run(&["--site", "ftp://x"]).assert_usage_error("--site");
-    run(&["--site", "http://example.com"]).assert_usage_error("must be on this machine");
+    run(&["--site", "http://example.com"]).assert_usage_error("is not this machine");
 }
 
 #[test]
