@@ -29,6 +29,7 @@ bench:
     target/release/parallel
     target/release/download --bench 50000
     target/release/echo --bench
+    target/release/event-loop --bench
 
 # Check the performance goals (gather, queue, parallel, event-loop, download, crawl, echo, subprocess): ignored tests; release build, quiet machine.
 goals:
@@ -42,9 +43,10 @@ loom:
 valgrind:
     cargo test --quiet -p event-loop --bins --config "target.'cfg(all())'.runner = ['valgrind', '--error-exitcode=1', '--leak-check=full', '--errors-for-leak-kinds=definite', '--quiet']"
 
-# Regenerate the outputs captured in docs/src/outputs/ (the tests fail when they are stale).
+# Regenerate the outputs captured in docs/src/outputs/ from a release build (the tests fail when they are stale).
 docs-outputs:
-    UPDATE_DOCS=1 cargo test --workspace --quiet -- docs_output
+    UPDATE_DOCS=1 cargo test --release --workspace --quiet -- docs_output
+    UPDATE_DOCS=1 cargo test --release --quiet --package copy-check --test headers
 
 # Draw the book's timeline pictures (docs/pictures.txt) from a release build.
 pictures:
@@ -54,6 +56,12 @@ pictures:
         echo "docs/src/pictures/$picture: $example $args"; \
         "target/release/$example" $args --no-table --timeline-svg "docs/src/pictures/$picture" > /dev/null 2>&1; \
     done
+
+# Measure the book's charts (release builds, on a quiet machine: ten minutes) and draw them.
+charts *names:
+    cargo build --quiet --release --bins
+    cargo run --quiet --release --package charts -- measure {{names}}
+    cargo run --quiet --release --package charts -- draw
 
 # Build the book into docs/book (installs mdbook when missing).
 docs: _mdbook
