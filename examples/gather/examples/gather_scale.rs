@@ -4,6 +4,9 @@
 //! Run with: `cargo run --release -p gather --example gather_scale -- <SHAPE> <N> [UNIT_MS]`
 //! (no arguments lists the shapes). It prints the wall time, the overhead over one unit, the
 //! CPU time and the peak RSS, read from `/proc/self`. `sizes` prints each task future's size.
+//! `blocks aligned N` and `blocks plain N` allocate N blocks of 384 bytes (a tokio task cell's
+//! size), aligned to 128 bytes as tokio's are, or not, and print the time and the peak RSS:
+//! what the allocator costs, without a runtime.
 //! Some shapes take minutes at N = 1,000,000: run those under `timeout`. Like the `gather`
 //! binary it allocates with mimalloc; `--features system-alloc` measures with glibc's malloc.
 
@@ -160,6 +163,10 @@ fn main() {
             })
         );
         return;
+    }
+    if args.first().map(String::as_str) == Some("blocks") {
+        let n = args.get(2).and_then(|n| n.parse::<usize>().ok()).unwrap_or(1_000_000);
+        return blocks(args.get(1).map(String::as_str) == Some("aligned"), n);
     }
     let (Some(shape), Some(n)) =
         (args.first(), args.get(1).and_then(|n| n.parse::<usize>().ok()))
@@ -790,4 +797,43 @@ fn peak_rss_kib() -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// 384 bytes aligned to 128, as tokio aligns a task's cell.
+#[repr(align(128))]
+struct Aligned([u8; 384]);
+
+/// Allocates `n` blocks of 384 bytes, each written once, and prints how long that took and
+/// the peak RSS.
+fn blocks(aligned: bool, n: usize) {
+    let start = Instant::now();
+    let (sum, took) = if aligned {
+        let boxes: Vec<Box<Aligned>> =
+            (0..n).map(|i| Box::new(Aligned([i as u8; 384]))).collect();
+        (boxes.iter().map(|b| u64::from(b.0[7])).sum::<u64>(), start.elapsed())
+    } else {
+        let boxes: Vec<Box<[u8; 384]>> =
+            (0..n).map(|i| Box::new([i as u8; 384])).collect();
+        (boxes.iter().map(|b| u64::from(b[7])).sum::<u64>(), start.elapsed())
+    };
+    std::hint::black_box(sum);
+    report_blocks(
+        if aligned { "aligned to 128 bytes" } else { "default alignment" },
+        n,
+        took,
+    );
+}
+
+fn report_blocks(how: &str, n: usize, took: Duration) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .unwrap_or("?")
+        .trim()
+        .to_owned();
+    println!(
+        "{n} blocks of 384 bytes, {how}: {:.0} ms, peak RSS {peak}",
+        took.as_secs_f64() * 1000.0
+    );
 }
