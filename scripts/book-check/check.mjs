@@ -23,9 +23,10 @@ if (!existsSync(browserPath)) {
 }
 mkdirSync(shots, { recursive: true });
 
-// The chapters: every page but mdBook's own (print, 404, toc).
-const pages = readdirSync(book)
+// The chapters, in folders too: every page but mdBook's own (print, 404, toc).
+const pages = readdirSync(book, { recursive: true })
   .filter((f) => f.endsWith(".html") && !["print.html", "404.html", "toc.html"].includes(f))
+  .filter((f) => !f.startsWith("theme/") && !f.startsWith("FontAwesome/"))
   .sort();
 
 const browser = await chromium.launch({
@@ -68,7 +69,7 @@ for (const name of pages) {
     }
     return out;
   });
-  await page.screenshot({ path: join(shots, name.replace(/\.html$/, ".png")), fullPage: true });
+  await page.screenshot({ path: join(shots, name.replace(/\//g, "-").replace(/\.html$/, ".png")), fullPage: true });
   for (const problem of found) {
     console.log(`${name}: ${problem}`);
   }

@@ -65,3 +65,33 @@ fn every_picture_is_there_and_has_the_rows_a_fresh_run_draws() {
     let _ = std::fs::remove_dir_all(&scratch);
     assert!(checked >= 3, "only {checked} pictures listed");
 }
+
+/// Every picture a chapter shows is in `docs/src/pictures/` (the timelines of
+/// `docs/pictures.txt`, and the charts `just charts` draws).
+#[test]
+fn every_picture_the_book_shows_exists() {
+    let mut shown = 0;
+    let mut chapters = vec![root().join("docs/src")];
+    while let Some(dir) = chapters.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a docs folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                chapters.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a chapter");
+            for (at, _) in text.match_indices("](") {
+                let target = text[at + 2..].split(')').next().unwrap_or_default();
+                if target.ends_with(".svg") {
+                    let picture = path.parent().expect("a folder").join(target);
+                    assert!(picture.is_file(), "{} shows {target}, which is missing", path.display());
+                    shown += 1;
+                }
+            }
+        }
+    }
+    assert!(shown >= 10, "only {shown} pictures shown in the book");
+}
