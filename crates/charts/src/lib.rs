@@ -432,7 +432,8 @@ fn bars(svg: &mut String, title: &str, unit: &str, log: bool, points: &[Point]) 
             (top - height * (group as f64 + 1.0), top - height * group as f64)
         };
         macro_rules! draw_with {
-            ($x_range:expr) => {{
+            ($x_range:expr, $base:expr) => {{
+                let base: f64 = $base;
                 let mut chart = builder.build_cartesian_2d($x_range, y_range.clone())?;
                 chart
                     .configure_mesh()
@@ -447,7 +448,7 @@ fn bars(svg: &mut String, title: &str, unit: &str, log: bool, points: &[Point]) 
                     let bars = points.iter().filter(|p| &p.series == group).filter_map(|p| {
                         let l = labels.iter().position(|x| *x == p.label)?;
                         let (low, high) = band(l, g);
-                        Some(Rectangle::new([(min.min(p.value), low), (p.value, high)], colour.filled()))
+                        Some(Rectangle::new([(base.min(p.value), low), (p.value, high)], colour.filled()))
                     });
                     let series = chart.draw_series(bars)?;
                     if groups.len() > 1 {
@@ -467,10 +468,11 @@ fn bars(svg: &mut String, title: &str, unit: &str, log: bool, points: &[Point]) 
                 }
             }};
         }
+        // A bar starts at the axis: at 0 on a linear scale, at the axis's low end on a log one.
         if log {
-            draw_with!((min..max).log_scale());
+            draw_with!((min..max).log_scale(), min);
         } else {
-            draw_with!(0f64..max);
+            draw_with!(0f64..max, 0.0);
         }
         root.present()?;
     }
