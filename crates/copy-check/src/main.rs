@@ -1,7 +1,8 @@
 //! `just copy-check [example] [runtime ...]`: copies each variant file alone into a new
 //! package, adds the dependencies its header names (running its `cargo add` line as a reader
 //! would), builds it with warnings denied, runs it with its own defaults, and compares what it
-//! prints with what `<example> <runtime>` prints. Ends with a table; exits 1 if any failed.
+//! prints with what `<example> <runtime>` prints. A program that asks for Ctrl+C gets SIGINT
+//! half a second later, as a reader would send it. Ends with a table; exits 1 if any failed.
 //!
 //! The packages go to a temporary folder, beside a link to this repository named
 //! `async-walkthrough` (so a header's `cargo add --path ../async-walkthrough/crates/pyrandom`
@@ -9,7 +10,7 @@
 //! dependency compiles once per set of features.
 
 use std::collections::BTreeSet;
-use std::io::Read as _;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -265,6 +266,10 @@ fn quietly(mut command: Command, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A program that asks for Ctrl+C (shutdown's "press Ctrl+C to interrupt") gets it this long
+/// after it asks, as from a person at the keyboard: the copy and the runner alike.
+const CTRL_C_AFTER: Duration = Duration::from_millis(500);
+
 /// Runs a program with no stdin and `NO_COLOR` set, within `timeout`; returns its stdout.
 fn run(mut command: Command, timeout: Duration) -> anyhow::Result<String> {
     let mut child = command
@@ -275,11 +280,19 @@ fn run(mut command: Command, timeout: Duration) -> anyhow::Result<String> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("starting {}", command.get_program().to_string_lossy()))?;
-    let mut stdout = child.stdout.take().context("no stdout")?;
+    let stdout = child.stdout.take().context("no stdout")?;
     let mut stderr = child.stderr.take().context("no stderr")?;
+    let (asked, asks) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("press Ctrl+C") {
+                let _ = asked.send(Instant::now());
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
         text
     });
     let errors = std::thread::spawn(move || {
@@ -288,6 +301,7 @@ fn run(mut command: Command, timeout: Duration) -> anyhow::Result<String> {
         text
     });
     let deadline = Instant::now() + timeout;
+    let mut ctrl_c = None;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
@@ -296,6 +310,16 @@ fn run(mut command: Command, timeout: Duration) -> anyhow::Result<String> {
             let _ = child.kill();
             let _ = child.wait();
             bail!("still running after {} s: killed", timeout.as_secs());
+        }
+        if let Ok(at) = asks.try_recv() {
+            ctrl_c = Some(at + CTRL_C_AFTER);
+        }
+        if ctrl_c.is_some_and(|at| Instant::now() >= at) {
+            ctrl_c = None;
+            Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .context("sending SIGINT with kill")?;
         }
         std::thread::sleep(Duration::from_millis(20));
     };
