@@ -9,7 +9,8 @@
 //!   `--timeline`) together with the example's own flags, and turns bad input into a one-line
 //!   error with exit status 2, before any variant runs;
 //! - runs a single runtime in-process, so that what runs is exactly the variant's code: its own
-//!   `main()` when the command line asks for nothing but the defaults, its `run` otherwise;
+//!   `main()` when the command line asks for nothing but the defaults, its `run` otherwise
+//!   (in a child, as below, when the runner serves the local site for it, or charts it);
 //! - runs several by re-running itself once per runtime as a child process ([`child`]),
 //!   streaming each child's output under a header, and measuring wall time, CPU, peak RSS and
 //!   threads from outside; then prints the comparison [`table`] and, if asked, the
@@ -523,7 +524,11 @@ impl<A: Args + FromArgMatches + Clone> Example<A> {
         // even when only one runtime runs.
         let beside = self.beside.is_some_and(|(applies, _)| applies(&args, single)) && !in_child;
         let charted = common.timeline || common.timeline_svg.is_some();
-        if in_child || (single && !charted && !beside && chosen[0] != Runtime::Python) {
+        // The site started here serves from this process: the variant runs in a child even
+        // alone, so that the site's thread never competes with it inside one process (which
+        // made a lone download run 8 ms slower than the same row of a table).
+        let site_here = own_site.is_some();
+        if in_child || (single && !charted && !beside && !site_here && chosen[0] != Runtime::Python) {
             let runtime = chosen[0];
             let cx = context(runtime);
             if let Some(instead) = self.instead
