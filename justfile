@@ -31,9 +31,9 @@ bench:
     target/release/echo --bench
     target/release/event-loop --bench
 
-# Check the performance goals (gather, queue, parallel, event-loop, download, crawl, echo, subprocess): ignored tests; release build, quiet machine.
+# Check the performance goals (gather, queue, parallel, event-loop, download, crawl, echo, subprocess): ignored tests, one at a time, every one reported; release build, quiet machine.
 goals:
-    cargo test --release -p gather -p queue -p parallel -p event-loop -p download -p crawl -p echo -p subprocess -- --ignored
+    cargo test --release --no-fail-fast -p gather -p queue -p parallel -p event-loop -p download -p crawl -p echo -p subprocess -- --ignored --test-threads=1
 
 # Model-check the own event loop's thread-safe inbox with loom (its own target folder: the cfg rebuilds what it touches).
 loom:
