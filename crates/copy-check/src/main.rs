@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Read as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
 }
 
 fn check_all(cli: &Cli) -> anyhow::Result<bool> {
-    let root = workspace_root()?;
+    let root = testing::workspace_root(env!("CARGO_MANIFEST_DIR"));
     let all = variant_files(&root)?;
     let chosen = choose(cli, all)?;
 
@@ -366,10 +366,4 @@ fn print_table(results: &[(&VariantFile, Outcome)]) {
     }
     let failed = results.iter().filter(|(_, o)| o.why.is_some()).count();
     println!("{} checked, {failed} failed", results.len());
-}
-
-/// The repository's root: this crate's manifest is `crates/copy-check/Cargo.toml`.
-fn workspace_root() -> anyhow::Result<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.ancestors().nth(2).map(Path::to_path_buf).context("cannot find the repository's root")
 }

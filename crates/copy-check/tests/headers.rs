@@ -2,19 +2,19 @@
 //! is what a reader pastes, and a crate missing from it (or one too many) is caught here,
 //! before `just copy-check` builds anything. Features are proved by the copy build itself.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use copy_check::{Header, crates_used, known_crates, variant_files};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the repository's root")
+fn root() -> PathBuf {
+    testing::workspace_root(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
 fn every_header_lists_exactly_the_crates_its_file_uses() {
-    let known = known_crates(root()).unwrap();
+    let known = known_crates(&root()).unwrap();
     assert!(known.contains("tokio") && known.contains("pyrandom"), "{known:?}");
-    let variants = variant_files(root()).unwrap();
+    let variants = variant_files(&root()).unwrap();
     assert!(variants.len() >= 60, "found only {} variant files", variants.len());
     let mut wrong = Vec::new();
     for variant in &variants {
@@ -48,7 +48,7 @@ fn every_header_lists_exactly_the_crates_its_file_uses() {
 
 #[test]
 fn every_header_says_how_to_run_it() {
-    for variant in variant_files(root()).unwrap() {
+    for variant in variant_files(&root()).unwrap() {
         let source = std::fs::read_to_string(&variant.path).unwrap();
         let run = source.lines().take_while(|l| l.starts_with("//!")).find(|l| l.starts_with("//! Run: "));
         let expected = format!("`just run {} {}`", variant.example, variant.runtime);
@@ -59,7 +59,7 @@ fn every_header_says_how_to_run_it() {
 /// Each chapter's "Copy a variant" box is made from the headers: `UPDATE_DOCS=1` rewrites it.
 #[test]
 fn docs_copy_boxes_are_fresh() {
-    let variants = variant_files(root()).unwrap();
+    let variants = variant_files(&root()).unwrap();
     let examples: std::collections::BTreeSet<&str> = variants.iter().map(|v| v.example.as_str()).collect();
     let mut stale = Vec::new();
     for example in examples {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the repository's root").to_path_buf()
+    testing::workspace_root(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn binary(name: &str) -> PathBuf {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the repository's root").to_path_buf()
+    testing::workspace_root(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Every example's binary, built beside this test (`cargo test --workspace` builds them all).

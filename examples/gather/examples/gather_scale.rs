@@ -825,15 +825,9 @@ fn blocks(aligned: bool, n: usize) {
 }
 
 fn report_blocks(how: &str, n: usize, took: Duration) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .unwrap_or("?")
-        .trim()
-        .to_owned();
     println!(
-        "{n} blocks of 384 bytes, {how}: {:.0} ms, peak RSS {peak}",
-        took.as_secs_f64() * 1000.0
+        "{n} blocks of 384 bytes, {how}: {:.0} ms, peak RSS {:.1} MiB",
+        took.as_secs_f64() * 1000.0,
+        peak_rss_kib() as f64 / 1024.0
     );
 }
