@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! //! Dependencies: `cargo add tokio --features macros,rt,time`
-//! //! Dependencies: none, std only.
+//! //! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! ```
 //!
 //! The line is what a reader pastes into a new package before copying the file in as its

@@ -6,7 +6,7 @@
 //! Nothing here can run while `thread::sleep` waits, so three calls take three seconds
 //! (six in 2025, whose `count()` sleeps twice).
 //!
-//! Dependencies: none (std only)
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run count sync`)
 
 use std::thread;

@@ -6,7 +6,7 @@
 //! OS switches threads while one sleeps (pre-emptive multitasking): no `async` needed, at
 //! the price of a thread, with its own stack, per waiting call.
 //!
-//! Dependencies: none (std only)
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run count threads`)
 
 use std::thread;

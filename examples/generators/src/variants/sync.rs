@@ -9,7 +9,7 @@
 //! the second half of this file polls one by hand, with a waker that does nothing, to
 //! show it.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run generators sync`)
 
 use std::pin::{Pin, pin};

@@ -8,7 +8,7 @@
 //! buffer, so the two threads take turns, as a generator and its caller do. The price: an
 //! OS thread per generator.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run generators threads`)
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};

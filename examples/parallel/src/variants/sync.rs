@@ -6,7 +6,7 @@
 //! `fib(35)` in 2024, a sum of squares in 2019. Compiled Rust does it many times faster
 //! than CPython, but like CPython it uses one core.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run parallel sync`)
 
 use std::hint::black_box;

@@ -5,7 +5,7 @@
 //! beside it, `x = x + 1` cannot lose an update: this is the total every other variant
 //! should reach.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run race sync`)
 
 /// What the program runs with; `just run race` sets them from its command line.

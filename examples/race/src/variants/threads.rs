@@ -8,7 +8,7 @@
 //! its own value, and one of the two increments is lost. `fetch_add` does both steps as
 //! one; a `Mutex` lets one thread at a time through.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run race threads`)
 
 use std::sync::atomic::{AtomicU64, Ordering};

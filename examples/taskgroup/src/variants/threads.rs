@@ -8,7 +8,7 @@
 //! first to fail sets the flag and wakes the others, which stop. `thread::scope` joins
 //! every thread before it returns: structured concurrency, in std.
 //!
-//! Dependencies: none, std only.
+//! Dependencies: none, std only: no `cargo add`, just this file as `src/main.rs`
 //! Run: `cargo run --release` (in this repository: `just run taskgroup threads`)
 
 use std::fmt;
